@@ -1,0 +1,225 @@
+/**
+ * The local topology: the edge worker and one origin per region, each region with its own D1
+ * database, run by Miniflare. `npm start`, the benchmarks and the system tests all start it
+ * through this module, from the same wrangler configurations that production deploys.
+ */
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { signAssertion } from "../src/shared/assertion";
+import { PLATFORM_PRINCIPAL } from "../src/shared/principals";
+import { REGIONS, type Region } from "../src/shared/regions";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+export const EDGE_WORKER = "loyaltyos-edge";
+export const originWorker = (region: Region) => `loyaltyos-origin-${region}`;
+
+export interface AssertionKeys {
+  readonly privateJwk: string;
+  readonly publicJwk: string;
+}
+
+export interface RateLimitOverrides {
+  readonly credentialPerMinute?: number;
+  readonly verificationPerMinute?: number;
+}
+
+export interface TopologyOptions {
+  readonly keys: AssertionKeys;
+  /** Where D1 and other state persist; omitted, state lives in a temporary folder. */
+  readonly persistDir?: string;
+  readonly port?: number;
+  readonly rateLimits?: RateLimitOverrides;
+  /** Receives every line the workers write to standard output and standard error. */
+  readonly onOutput?: (line: string) => void;
+}
+
+export function generateAssertionKeys(): AssertionKeys {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  return {
+    privateJwk: JSON.stringify(privateKey.export({ format: "jwk" })),
+    publicJwk: JSON.stringify(publicKey.export({ format: "jwk" })),
+  };
+}
+
+/** Local secrets are generated once and kept under the data folder, never in the repository. */
+export function loadOrCreateKeys(dataDir: string): AssertionKeys {
+  const path = join(dataDir, "secrets.json");
+  if (existsSync(path)) return JSON.parse(readFileSync(path, "utf8")) as AssertionKeys;
+
+  const keys = generateAssertionKeys();
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(path, JSON.stringify(keys), { mode: 0o600 });
+  return keys;
+}
+
+/** Bundles both deployables exactly as `wrangler deploy` would. */
+export function bundleWorkers(): { edge: string; origin: string } {
+  const wrangler = join(ROOT, "node_modules", ".bin", "wrangler");
+  const bin = join(ROOT, "node_modules", ".bin");
+  const env = {
+    ...process.env,
+    PATH: `${bin}:${process.env.PATH}`,
+    WRANGLER_SEND_METRICS: "false",
+  };
+  const run = (args: string[]) => execFileSync(wrangler, args, { cwd: ROOT, env, stdio: "pipe" });
+
+  run(["deploy", "--dry-run", "--outdir", ".build/edge", "-c", "wrangler.toml"]);
+  run([
+    "deploy",
+    "--dry-run",
+    "--outdir",
+    ".build/origin",
+    "-c",
+    "wrangler.origin.toml",
+    "--env",
+    "us",
+  ]);
+  return { edge: join(ROOT, ".build/edge/index.js"), origin: join(ROOT, ".build/origin/index.js") };
+}
+
+type V4WorkerOptions = Record<string, unknown>;
+
+function fromWrangler(configPath: string, env?: string): V4WorkerOptions {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, configPath), env);
+  const {
+    rootPath: _rootPath,
+    modulesRules: _modulesRules,
+    ...bindings
+  } = workerOptions as V4WorkerOptions;
+  return bindings;
+}
+
+export function topologyWorkers(
+  scripts: { edge: string; origin: string },
+  options: Pick<TopologyOptions, "keys" | "rateLimits">,
+): V4WorkerOptions[] {
+  const edge = fromWrangler("wrangler.toml");
+  const limits = edge.ratelimits as Record<string, { simple: { limit: number } }>;
+  if (options.rateLimits?.credentialPerMinute) {
+    limits.CREDENTIAL_RATE_LIMITER!.simple.limit = options.rateLimits.credentialPerMinute;
+  }
+  if (options.rateLimits?.verificationPerMinute) {
+    limits.VERIFICATION_RATE_LIMITER!.simple.limit = options.rateLimits.verificationPerMinute;
+  }
+
+  return [
+    {
+      ...edge,
+      name: EDGE_WORKER,
+      modules: true,
+      scriptPath: scripts.edge,
+      bindings: { ...(edge.bindings as object), ASSERTION_SIGNING_KEY: options.keys.privateJwk },
+    },
+    ...REGIONS.map((region) => {
+      const origin = fromWrangler("wrangler.origin.toml", region);
+      return {
+        ...origin,
+        name: originWorker(region),
+        modules: true,
+        scriptPath: scripts.origin,
+        bindings: { ...(origin.bindings as object), ASSERTION_PUBLIC_KEY: options.keys.publicJwk },
+      };
+    }),
+  ];
+}
+
+export async function startTopology(
+  options: TopologyOptions,
+): Promise<{ mf: Miniflare; url: URL }> {
+  const scripts = bundleWorkers();
+  const base = convertV4MiniflareOptions({
+    host: "127.0.0.1",
+    port: options.port ?? 0,
+    workers: topologyWorkers(scripts, options),
+    handleRuntimeStdio: options.onOutput ? pipeLines(options.onOutput) : undefined,
+  } as never);
+  const mf = new Miniflare({
+    ...base,
+    ...(options.persistDir ? { resourcePersistencePath: resolve(options.persistDir) } : {}),
+  } as never);
+
+  const url = await mf.ready;
+  await applyMigrations(mf);
+  return { mf, url };
+}
+
+function pipeLines(onOutput: (line: string) => void) {
+  return (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+    for (const stream of [stdout, stderr]) {
+      let buffered = "";
+      stream.on("data", (chunk: Buffer) => {
+        buffered += chunk.toString("utf8");
+        const lines = buffered.split("\n");
+        buffered = lines.pop() ?? "";
+        for (const line of lines) onOutput(line);
+      });
+    }
+  };
+}
+
+/**
+ * Applies `migrations/*.sql` to every region's database, recording them in the same
+ * `d1_migrations` table that `wrangler d1 migrations apply` keeps, so either tool can continue.
+ */
+export async function applyMigrations(mf: Miniflare): Promise<void> {
+  const directory = join(ROOT, "migrations");
+  const files = readdirSync(directory)
+    .filter((name) => name.endsWith(".sql"))
+    .sort();
+
+  for (const region of REGIONS) {
+    const db = await mf.getD1Database("DB", originWorker(region));
+    await db.exec(
+      "CREATE TABLE IF NOT EXISTS d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)",
+    );
+    const applied = await db.prepare("SELECT name FROM d1_migrations").all<{ name: string }>();
+    const done = new Set(applied.results.map((row) => row.name));
+
+    for (const file of files.filter((name) => !done.has(name))) {
+      const statements = readFileSync(join(directory, file), "utf8")
+        .split("--> statement-breakpoint")
+        .map((statement) => statement.trim())
+        .filter((statement) => statement.length > 0);
+      await db.batch([
+        ...statements.map((statement) => db.prepare(statement)),
+        db.prepare("INSERT INTO d1_migrations (name) VALUES (?)").bind(file),
+      ]);
+    }
+  }
+}
+
+export interface ProvisionedTenant {
+  readonly tenant_id: string;
+  readonly region: Region;
+  readonly key_id: string;
+  readonly api_key: string;
+}
+
+/** Creates a tenant with an all-scopes API key through the region's internal provisioning route. */
+export async function provisionTenant(
+  mf: Miniflare,
+  keys: AssertionKeys,
+  region: Region,
+  name: string,
+): Promise<ProvisionedTenant> {
+  const assertion = await signAssertion(keys.privateJwk, {
+    region,
+    tenantId: null,
+    principal: PLATFORM_PRINCIPAL,
+    scopes: ["platform:provision"],
+    requestId: `provision-${crypto.randomUUID()}`,
+  });
+  const origin = await mf.getWorker(originWorker(region));
+  const response = await origin.fetch("https://origin.internal/internal/tenants", {
+    method: "POST",
+    headers: { "loyaltyos-assertion": assertion, "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  if (response.status !== 201)
+    throw new Error(`provisioning in ${region} answered ${response.status}`);
+  return (await response.json()) as ProvisionedTenant;
+}

@@ -1,0 +1,34 @@
+import { consoleSink, createLogger, type Logger, type LogSink } from "../shared/logger";
+import { Authenticator } from "./auth/authenticator";
+import { VerificationCache } from "./auth/verification-cache";
+import type { EdgeEnv } from "./env";
+import { OriginClient } from "./transport/origin-client";
+import { createOriginTransport } from "./transport/origin-transport";
+
+/** Verdicts live 30 s: under API.md's 60 s revocation bound, with room for clock skew. */
+export const VERIFICATION_CACHE_TTL_MS = 30_000;
+export const VERIFICATION_CACHE_MAX_ENTRIES = 10_000;
+
+export interface EdgeServices {
+  readonly origins: OriginClient;
+  readonly authenticator: Authenticator;
+  readonly logger: Logger;
+}
+
+/**
+ * Builds the edge's services from its bindings: the one place where implementations are chosen.
+ * A missing secret or binding throws here, on the first request, rather than half-way through one.
+ */
+export function createEdgeServices(env: EdgeEnv, sink: LogSink = consoleSink): EdgeServices {
+  if (!env.ASSERTION_SIGNING_KEY) throw new Error("ASSERTION_SIGNING_KEY is not configured");
+
+  const origins = new OriginClient(createOriginTransport(env), env.ASSERTION_SIGNING_KEY);
+  const cache = new VerificationCache(VERIFICATION_CACHE_MAX_ENTRIES, VERIFICATION_CACHE_TTL_MS);
+  const authenticator = new Authenticator({
+    cache,
+    origins,
+    verificationLimiter: env.VERIFICATION_RATE_LIMITER,
+  });
+
+  return { origins, authenticator, logger: createLogger(sink, "edge") };
+}

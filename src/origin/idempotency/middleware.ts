@@ -1,0 +1,68 @@
+import { createMiddleware } from "hono/factory";
+import { requiresIdempotencyKey } from "../../shared/contract";
+import { IDEMPOTENCY_KEY_PATTERN } from "../../shared/contract/common";
+import { bytesToHex } from "../../shared/encoding";
+import { DomainError, PROBLEM_CONTENT_TYPE } from "../../shared/problems";
+import { type OriginBindings, tenantOf } from "../context";
+
+export const IDEMPOTENCY_HEADER = "idempotency-key";
+export const REPLAYED_HEADER = "idempotency-replayed";
+
+/**
+ * API.md, Conventions: every write under /v1 except DELETE takes an Idempotency-Key. The first
+ * response is stored and replayed for the same key and body; another body answers 422. Answers of
+ * 500 and above are not stored: they changed nothing, so the key is released for a retry.
+ */
+export const idempotency = createMiddleware<OriginBindings>(async (context, next) => {
+  if (!requiresIdempotencyKey(context.req.method)) return next();
+
+  const key = context.req.header(IDEMPOTENCY_HEADER);
+  if (key === undefined) throw new DomainError("idempotency_key_missing");
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw new DomainError("idempotency_key_invalid");
+  const tenantId = tenantOf(context.get("claims"));
+  const store = context.get("services").idempotency;
+  const fingerprint = await fingerprintOf(
+    context.req.method,
+    context.req.path,
+    await context.req.text(),
+  );
+
+  const claim = await store.claim(tenantId, key, fingerprint, Date.now());
+  if (claim.kind === "mismatch") throw new DomainError("idempotency_key_reused");
+  if (claim.kind === "in_progress") throw new DomainError("idempotency_key_in_progress");
+  if (claim.kind === "replay") return replay(claim.status, claim.body);
+
+  try {
+    await next();
+  } catch (error) {
+    await store.release(tenantId, key);
+    throw error;
+  }
+  await remember(
+    context.res,
+    () => store.release(tenantId, key),
+    (stored) => store.complete(tenantId, key, stored),
+  );
+});
+
+async function remember(
+  response: Response,
+  release: () => Promise<void>,
+  complete: (stored: { status: number; body: string }) => Promise<void>,
+): Promise<void> {
+  if (response.status >= 500) return release();
+  return complete({ status: response.status, body: await response.clone().text() });
+}
+
+function replay(status: number, body: string): Response {
+  const contentType = status >= 400 ? PROBLEM_CONTENT_TYPE : "application/json";
+  return new Response(body, {
+    status,
+    headers: { "content-type": contentType, [REPLAYED_HEADER]: "true" },
+  });
+}
+
+async function fingerprintOf(method: string, path: string, body: string): Promise<string> {
+  const input = new TextEncoder().encode(`${method.toUpperCase()} ${path}\n${body}`);
+  return bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", input)));
+}

@@ -1,0 +1,24 @@
+import type { RouteConfig } from "@hono/zod-openapi";
+import type { Scope } from "../scopes";
+import { getSettingsRoute, patchSettingsRoute } from "./settings";
+
+/**
+ * Every public `/v1` route: its OpenAPI definition (which the edge validates with and serves in
+ * /openapi.json), the scope it needs (null: any valid API key), and who may call it. The origin
+ * implements the same definitions, so edge and origin cannot disagree about a route's shape.
+ */
+export interface ApiRoute {
+  readonly route: RouteConfig;
+  readonly scope: Scope | null;
+  readonly credential: "api_key" | "widget_token";
+}
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  { route: getSettingsRoute, scope: null, credential: "api_key" },
+  { route: patchSettingsRoute, scope: "settings:write", credential: "api_key" },
+];
+
+/** Writes under /v1 need an Idempotency-Key, except DELETE (API.md, Conventions). */
+export function requiresIdempotencyKey(method: string): boolean {
+  return ["POST", "PATCH", "PUT"].includes(method.toUpperCase());
+}
