@@ -2,6 +2,6 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./src/origin/db/schema.ts",
+  schema: "./src/origin/db/schema/index.ts",
   out: "./migrations",
 });

@@ -7,6 +7,7 @@ import { noStore } from "../../shared/http/security-headers";
 import { DomainError } from "../../shared/problems";
 import type { EdgeBindings } from "../context";
 import { authenticate } from "../middleware";
+import { EDGE_PREPARERS, type PreparedRequest } from "./preparers";
 
 /** API.md: bodies over 64 KiB answer 413. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -43,9 +44,17 @@ export function registerApiRoutes(app: OpenAPIHono<EdgeBindings>): void {
 }
 
 function forwardHandler(spec: ApiRoute) {
+  const prepare = EDGE_PREPARERS.get(spec.route);
   return async (context: Context<EdgeBindings>) => {
     const principal = context.get("principal");
+    const url = new URL(context.req.url);
+    const incoming: PreparedRequest = {
+      body: hasJsonBody(spec.route) ? validatedJson(context) : undefined,
+      query: url.searchParams,
+    };
 
+    const prepared = prepare ? await prepare(context, incoming) : incoming;
+    const query = prepared.query.toString();
     const response = await context.get("services").origins.send(
       {
         region: principal.region,
@@ -57,8 +66,8 @@ function forwardHandler(spec: ApiRoute) {
       },
       {
         method: context.req.method,
-        path: new URL(context.req.url).pathname + new URL(context.req.url).search,
-        body: hasJsonBody(spec.route) ? JSON.stringify(validatedJson(context)) : undefined,
+        path: query ? `${url.pathname}?${query}` : url.pathname,
+        body: prepared.body === undefined ? undefined : JSON.stringify(prepared.body),
         headers: forwardedHeaders(context),
       },
     );

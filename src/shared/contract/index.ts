@@ -13,10 +13,13 @@ export interface ApiRoute {
   readonly credential: "api_key" | "widget_token";
 }
 
-export const API_ROUTES: readonly ApiRoute[] = [
+const SETTINGS_ROUTES: readonly ApiRoute[] = [
   { route: getSettingsRoute, scope: null, credential: "api_key" },
   { route: patchSettingsRoute, scope: "settings:write", credential: "api_key" },
 ];
+
+/** Each part of the product contributes its own list; the order is the order in /openapi.json. */
+export const API_ROUTES: readonly ApiRoute[] = [...SETTINGS_ROUTES];
 
 /** Writes under /v1 need an Idempotency-Key, except DELETE (API.md, Conventions). */
 export function requiresIdempotencyKey(method: string): boolean {

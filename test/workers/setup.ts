@@ -1,0 +1,7 @@
+import { applyD1Migrations } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+
+// Every region's database gets the schema before any test runs; applying is idempotent.
+for (const db of [env.DB_US, env.DB_EU, env.DB_APAC]) {
+  await applyD1Migrations(db, env.TEST_MIGRATIONS);
+}

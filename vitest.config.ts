@@ -1,0 +1,72 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { bundleWorkers, generateAssertionKeys, topologyWorkers } from "./scripts/topology";
+
+/**
+ * Two kinds of test. `workers` runs inside workerd: the edge is the worker under test and the three
+ * regional origins run beside it as auxiliary workers, each with its own D1 database, exactly as
+ * the wrangler configurations describe them. `system` drives the whole topology from Node.js over
+ * HTTP, as a merchant would, and reads what only the host can see (logs, database files).
+ */
+export const TEST_RATE_LIMITS = { credentialPerMinute: 300, verificationPerMinute: 10 };
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(async () => {
+            const keys = generateAssertionKeys();
+            const [, ...origins] = topologyWorkers(bundleWorkers(), {
+              keys,
+              rateLimits: TEST_RATE_LIMITS,
+            });
+            return {
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                workers: origins as never,
+                bindings: {
+                  ASSERTION_SIGNING_KEY: keys.privateJwk,
+                  ASSERTION_PUBLIC_KEY: keys.publicJwk,
+                  TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                },
+                // The test runner reads each region's database directly, to prove where data lands.
+                d1Databases: {
+                  DB_US: "loyaltyos-us",
+                  DB_EU: "loyaltyos-eu",
+                  DB_APAC: "loyaltyos-apac",
+                },
+                ratelimits: {
+                  CREDENTIAL_RATE_LIMITER: {
+                    namespace_id: "1001",
+                    simple: { limit: TEST_RATE_LIMITS.credentialPerMinute, period: 60 },
+                  },
+                  VERIFICATION_RATE_LIMITER: {
+                    namespace_id: "1002",
+                    simple: { limit: TEST_RATE_LIMITS.verificationPerMinute, period: 60 },
+                  },
+                },
+              },
+            };
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/workers/**/*.test.ts"],
+          setupFiles: ["test/workers/setup.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "system",
+          include: ["test/system/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
