@@ -12,7 +12,6 @@ export const PROBLEMS = {
   insufficient_scope: { status: 403, title: "The credential lacks the required scope" },
   forbidden: { status: 403, title: "The credential may not use this route" },
   not_found: { status: 404, title: "The resource does not exist" },
-  method_not_allowed: { status: 405, title: "The method is not allowed on this resource" },
   idempotency_key_in_progress: {
     status: 409,
     title: "A request with this Idempotency-Key is still being processed",

@@ -1,8 +1,10 @@
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { ASSERTION_HEADER, signAssertion } from "../../src/shared/assertion";
+import { makeCredential } from "../../src/shared/credentials";
 import { PLATFORM_PRINCIPAL } from "../../src/shared/principals";
 import type { Region } from "../../src/shared/regions";
+import { hashSecret } from "../../src/shared/secret-hash";
 
 export interface TestTenant {
   readonly tenantId: string;
@@ -80,4 +82,30 @@ export async function problemCode(response: Response): Promise<string> {
   const problem = (await response.json()) as { code: string; status: number };
   expect(problem.status).toBe(response.status);
   return problem.code;
+}
+
+/**
+ * A key with exactly these scopes, written straight into the region's credential table. Key
+ * management has its own routes; tests of other parts only need a key of a given shape.
+ */
+export async function createKeyWithScopes(tenant: TestTenant, scopes: readonly string[]) {
+  const credential = makeCredential("apiKey", tenant.region);
+  await REGION_DATABASES[tenant.region]
+    .prepare(
+      "INSERT INTO credentials (id, tenant_id, kind, name, scopes, secret_hash, created_at) VALUES (?, ?, 'api_key', 'test key', ?, ?, ?)",
+    )
+    .bind(
+      credential.id,
+      tenant.tenantId,
+      JSON.stringify(scopes),
+      hashSecret(credential.secret),
+      new Date().toISOString(),
+    )
+    .run();
+  return credential.plaintext;
+}
+
+/** A unique Idempotency-Key for one logical write. */
+export function newIdempotencyKey(): string {
+  return `test-${crypto.randomUUID()}`;
 }
