@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { REGIONS } from "../src/shared/regions";
 import { loadOrCreateKeys, provisionTenant, ROOT, startTopology } from "./topology";
 
-const DATA_DIR = join(ROOT, ".data");
+/** State lives under .data/ unless LOYALTYOS_DATA_DIR names another folder (tests use one each). */
+const DATA_DIR = process.env.LOYALTYOS_DATA_DIR ?? join(ROOT, ".data");
 const CREDENTIALS_FILE = join(DATA_DIR, "demo-credentials.json");
 const DEFAULT_PORT = 8787;
 

@@ -135,30 +135,19 @@ export async function startTopology(
     host: "127.0.0.1",
     port: options.port ?? 0,
     workers: topologyWorkers(scripts, options),
-    handleRuntimeStdio: options.onOutput ? pipeLines(options.onOutput) : undefined,
   } as never);
+  const onOutput = options.onOutput;
   const mf = new Miniflare({
     ...base,
     ...(options.persistDir ? { resourcePersistencePath: resolve(options.persistDir) } : {}),
+    ...(onOutput
+      ? { handleStructuredLogs: (log: { message: string }) => onOutput(log.message) }
+      : {}),
   } as never);
 
   const url = await mf.ready;
   await applyMigrations(mf);
   return { mf, url };
-}
-
-function pipeLines(onOutput: (line: string) => void) {
-  return (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
-    for (const stream of [stdout, stderr]) {
-      let buffered = "";
-      stream.on("data", (chunk: Buffer) => {
-        buffered += chunk.toString("utf8");
-        const lines = buffered.split("\n");
-        buffered = lines.pop() ?? "";
-        for (const line of lines) onOutput(line);
-      });
-    }
-  };
 }
 
 /**
