@@ -11,17 +11,23 @@ import { createOriginServices, type OriginServices } from "../services";
 
 const servicesByEnv = new WeakMap<OriginEnv, OriginServices>();
 
+/** The isolate's services for these bindings, built on first use. */
+export function originServices(env: OriginEnv): OriginServices {
+  let services = servicesByEnv.get(env);
+  if (!services) {
+    services = createOriginServices(env);
+    servicesByEnv.set(env, services);
+  }
+  return services;
+}
+
 /**
  * Nothing reaches an origin route without a valid internal assertion addressed to this region.
  * Every refusal answers the same fixed 401; why it was refused goes to the log only.
  */
 export const requireAssertion = createMiddleware<OriginBindings>(async (context, next) => {
   const startedMs = Date.now();
-  let services = servicesByEnv.get(context.env);
-  if (!services) {
-    services = createOriginServices(context.env);
-    servicesByEnv.set(context.env, services);
-  }
+  const services = originServices(context.env);
   context.set("services", services);
   context.set("logger", services.logger);
 
