@@ -3,6 +3,7 @@ import { isRegion, type Region } from "../shared/regions";
 import { webCryptoAesGcm } from "./customers/aes-gcm";
 import { DataKeyCache } from "./customers/data-key-cache";
 import { KeyCustody } from "./customers/key-custody";
+import { KeyRotation } from "./customers/rotation";
 import { CustomerService } from "./customers/service";
 import { createDatabase, type Database } from "./db/client";
 import type { OriginEnv } from "./env";
@@ -20,6 +21,7 @@ export interface OriginServices {
   readonly tenants: TenantService;
   readonly keys: KeyCustody;
   readonly customers: CustomerService;
+  readonly rotation: KeyRotation;
 }
 
 /** Unwrapped data keys per isolate: bounded so memory stays small, short-lived so erasure holds. */
@@ -41,6 +43,7 @@ export function createOriginServices(env: OriginEnv, sink: LogSink = consoleSink
     logger,
     keys,
     customers: new CustomerService(db, env.REGION, keys, webCryptoAesGcm),
+    rotation: new KeyRotation(db, keys, logger),
     idempotency: new IdempotencyStore(db),
     settings: new SettingsService(db),
     tenants: new TenantService(db, env.REGION),

@@ -82,7 +82,6 @@ export class CustomerService {
         nameSealed: null,
         externalIdSealed: null,
         wrappedDataKey: null,
-        kekId: null,
         erasedAt: new Date(nowMs).toISOString(),
         erasureLedgerSequence: head.sequence,
         erasureLedgerHash: head.hash,
