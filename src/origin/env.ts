@@ -10,4 +10,11 @@ export interface OriginEnv {
   readonly KEYS?: D1Database;
   /** `local` (embedded default, development) or `azure-key-vault`. */
   readonly KEK_PROVIDER?: string;
+  /** For `azure-key-vault`: the vault's URL (a var) and the service principal (Worker secrets). */
+  readonly AZURE_KEY_VAULT_URL?: string;
+  readonly AZURE_TENANT_ID?: string;
+  readonly AZURE_CLIENT_ID?: string;
+  readonly AZURE_CLIENT_SECRET?: string;
+  /** Entra ID's token endpoint host; the public cloud's unless set. */
+  readonly AZURE_AUTHORITY_HOST?: string;
 }
