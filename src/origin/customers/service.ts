@@ -34,10 +34,11 @@ export class CustomerService {
    * idempotent replays, and personal data is never stored unsealed. GET with pii:read reads it.
    */
   async create(tenantId: string, input: OriginCustomerCreate, nowMs: number): Promise<Customer> {
-    await this.refuseDuplicate(tenantId, input.email_hash);
-
     for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
-      const kekId = await this.keys.currentKek(tenantId, nowMs);
+      const [, kekId] = await Promise.all([
+        this.refuseDuplicate(tenantId, input.email_hash),
+        this.keys.currentKek(tenantId, nowMs),
+      ]);
       const customerId = makeId("cus", this.region);
       const dataKey = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
       try {
@@ -49,8 +50,9 @@ export class CustomerService {
       } finally {
         dataKey.fill(0);
       }
-      await this.refuseDuplicate(tenantId, input.email_hash);
     }
+    // The insert lost to a concurrent sign-up of the same email, or the KEK kept rotating.
+    await this.refuseDuplicate(tenantId, input.email_hash);
     throw keyServiceUnavailable();
   }
 
