@@ -167,6 +167,28 @@ describe("KEK rotation", () => {
   });
 });
 
+describe("data key cache at the origin", () => {
+  it("drops a customer's data key the moment the customer is erased", async () => {
+    const tenant = await provisionTenant("eu");
+    const db = createDatabase(env.DB_EU);
+    const cache = new DataKeyCache(10, 60_000);
+    const keys = new KeyCustody(db, new LocalKekProvider(env.KEYS_EU), cache, quietLogger);
+    const service = new CustomerService(db, "eu", keys, webCryptoAesGcm);
+    const emailHash = "ab".repeat(32);
+    const customer = await service.create(
+      tenant.tenantId,
+      { email: uniqueEmail(), email_hash: emailHash },
+      Date.now(),
+    );
+    await service.get(tenant.tenantId, customer.id, true);
+    expect(cache.get(customer.id)).not.toBeNull();
+
+    await service.erase(tenant.tenantId, customer.id, Date.now());
+
+    expect(cache.get(customer.id)).toBeNull();
+  });
+});
+
 describe("failing closed when the key service fails", () => {
   const input = () => ({
     email: uniqueEmail(),

@@ -127,6 +127,25 @@ describe("customers: happy path", () => {
   });
 });
 
+describe("customers: contract", () => {
+  it("publishes the four customer routes in /openapi.json, without the internal email hash input", async () => {
+    const response = await call("/openapi.json");
+
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as {
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    expect(Object.keys(document.paths["/v1/customers"] ?? {}).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(document.paths["/v1/customers/{id}"] ?? {}).sort()).toEqual([
+      "delete",
+      "get",
+    ]);
+    const create = document.components.schemas.CustomerCreate!;
+    expect(Object.keys(create.properties ?? {}).sort()).toEqual(["email", "external_id", "name"]);
+  });
+});
+
 describe("customers: erasure", () => {
   it("erases a customer and answers a receipt with the ledger's genesis head", async () => {
     const tenant = await provisionTenant("eu");
