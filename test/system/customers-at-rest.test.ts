@@ -174,6 +174,32 @@ describe("customers across the topology", () => {
   });
 });
 
+describe("the origin's cron trigger", () => {
+  it("rotates the KEK of a tenant with an erasure that does not yet hold against backups", async () => {
+    const created = await api("us", "/v1/customers", {
+      method: "POST",
+      body: JSON.stringify({ email: `cron-${crypto.randomUUID()}@example.org` }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    await api("us", `/v1/customers/${id}`, { method: "DELETE" });
+    const finalAt = async () => {
+      const db = await mf.getD1Database("DB", originWorker("us"));
+      const row = await db
+        .prepare("select erasure_final_at as f from customers where id = ?")
+        .bind(id)
+        .first<{ f: string | null }>();
+      return row!.f;
+    };
+    expect(await finalAt()).toBeNull();
+
+    const origin = await mf.getWorker(originWorker("us"));
+    const result = await origin.scheduled({ cron: "*/15 * * * *", scheduledTime: new Date() });
+
+    expect(result.outcome).toBe("ok");
+    expect(await finalAt()).not.toBeNull();
+  });
+});
+
 describe("personal data at rest and in logs", () => {
   it("never writes a plaintext email or name to any database file", () => {
     // The search sees the databases: identifiers, which are not personal data, are found.
