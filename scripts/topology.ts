@@ -22,6 +22,8 @@ export interface AssertionKeys {
   readonly publicJwk: string;
   /** The edge's EMAIL_HASH_SECRET: 32 random bytes as hex. */
   readonly emailHashSecret: string;
+  /** The origins' IDEMPOTENCY_FINGERPRINT_KEY: 32 random bytes as hex. */
+  readonly fingerprintKey: string;
 }
 
 export interface RateLimitOverrides {
@@ -47,6 +49,7 @@ export function generateAssertionKeys(): AssertionKeys {
     privateJwk: JSON.stringify(privateKey.export({ format: "jwk" })),
     publicJwk: JSON.stringify(publicKey.export({ format: "jwk" })),
     emailHashSecret: randomBytes(32).toString("hex"),
+    fingerprintKey: randomBytes(32).toString("hex"),
   };
 }
 
@@ -56,7 +59,7 @@ export function loadOrCreateKeys(dataDir: string): AssertionKeys {
   const stored = existsSync(path)
     ? (JSON.parse(readFileSync(path, "utf8")) as Partial<AssertionKeys>)
     : {};
-  if (stored.privateJwk && stored.publicJwk && stored.emailHashSecret) {
+  if (stored.privateJwk && stored.publicJwk && stored.emailHashSecret && stored.fingerprintKey) {
     return stored as AssertionKeys;
   }
 
@@ -139,6 +142,7 @@ export function topologyWorkers(
         bindings: {
           ...(origin.bindings as object),
           ASSERTION_PUBLIC_KEY: options.keys.publicJwk,
+          IDEMPOTENCY_FINGERPRINT_KEY: options.keys.fingerprintKey,
           ...options.originBindings?.[region],
         },
       };

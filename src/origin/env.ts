@@ -4,6 +4,11 @@ export interface OriginEnv {
   readonly REGION: string;
   /** The edge's Ed25519 public key (JWK JSON) that internal assertions are verified with. */
   readonly ASSERTION_PUBLIC_KEY: string;
+  /**
+   * 32 random bytes as hex that key the idempotency fingerprints, so that a stored fingerprint
+   * cannot confirm a guessed request body (a customer's email) to someone reading the database.
+   */
+  readonly IDEMPOTENCY_FINGERPRINT_KEY: string;
   /** The region's SQL store. */
   readonly DB: D1Database;
   /** The embedded KEK provider's key store, a database apart from DB. */

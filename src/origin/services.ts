@@ -1,3 +1,4 @@
+import { hexToBytes } from "../shared/encoding";
 import { consoleSink, createLogger, type Logger, type LogSink } from "../shared/logger";
 import { isRegion, type Region } from "../shared/regions";
 import { webCryptoAesGcm } from "./customers/aes-gcm";
@@ -17,6 +18,8 @@ export interface OriginServices {
   readonly db: Database;
   readonly logger: Logger;
   readonly idempotency: IdempotencyStore;
+  /** HMAC-SHA256 key for idempotency fingerprints, imported once per isolate. */
+  readonly fingerprintKey: Promise<CryptoKey>;
   readonly settings: SettingsService;
   readonly tenants: TenantService;
   readonly keys: KeyCustody;
@@ -32,6 +35,9 @@ export const DATA_KEY_CACHE_TTL_MS = 60_000;
 export function createOriginServices(env: OriginEnv, sink: LogSink = consoleSink): OriginServices {
   if (!isRegion(env.REGION)) throw new Error("REGION must be one of us, eu, apac");
   if (!env.ASSERTION_PUBLIC_KEY) throw new Error("ASSERTION_PUBLIC_KEY is not configured");
+  if (!/^[0-9a-f]{64}$/.test(env.IDEMPOTENCY_FINGERPRINT_KEY ?? "")) {
+    throw new Error("IDEMPOTENCY_FINGERPRINT_KEY must be 32 bytes as lowercase hex");
+  }
 
   const db = createDatabase(env.DB);
   const logger = createLogger(sink, `origin-${env.REGION}`, { region: env.REGION });
@@ -45,6 +51,13 @@ export function createOriginServices(env: OriginEnv, sink: LogSink = consoleSink
     customers: new CustomerService(db, env.REGION, keys, webCryptoAesGcm),
     rotation: new KeyRotation(db, keys, logger),
     idempotency: new IdempotencyStore(db),
+    fingerprintKey: crypto.subtle.importKey(
+      "raw",
+      hexToBytes(env.IDEMPOTENCY_FINGERPRINT_KEY),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    ),
     settings: new SettingsService(db),
     tenants: new TenantService(db, env.REGION),
   };

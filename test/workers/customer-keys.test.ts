@@ -39,6 +39,7 @@ function originServicesEu() {
       DB: env.DB_EU,
       KEYS: env.KEYS_EU,
       ASSERTION_PUBLIC_KEY: env.ASSERTION_PUBLIC_KEY,
+      IDEMPOTENCY_FINGERPRINT_KEY: "5a".repeat(32),
     },
     () => {},
   );

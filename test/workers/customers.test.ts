@@ -52,6 +52,26 @@ describe("customers: happy path", () => {
     expect(stored!.response_body).not.toContain("Replay Person");
   });
 
+  it("keys the stored idempotency fingerprint, so it cannot confirm a guessed email", async () => {
+    const tenant = await provisionTenant("eu");
+    const email = uniqueEmail();
+    const customer = await createdCustomer(tenant, { email });
+
+    // What an unkeyed digest of the body the origin received would be.
+    const body = JSON.stringify({ email, email_hash: customer.email_hash });
+    const input = new TextEncoder().encode(`POST /v1/customers\n${body}`);
+    const unkeyed = [...new Uint8Array(await crypto.subtle.digest("SHA-256", input))]
+      .map((byte) => byte.toString(16).padStart(2, "0"))
+      .join("");
+    const stored = await REGION_DATABASES.eu
+      .prepare("select fingerprint from idempotency_keys where tenant_id = ?")
+      .bind(tenant.tenantId)
+      .first<{ fingerprint: string }>();
+
+    expect(stored!.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored!.fingerprint).not.toBe(unkeyed);
+  });
+
   it("answers null for the name and external id a customer was created without", async () => {
     const tenant = await provisionTenant("us");
     const customer = await createdCustomer(tenant, { email: uniqueEmail() });
