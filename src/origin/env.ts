@@ -4,6 +4,22 @@ export interface OriginEnv {
   readonly REGION: string;
   /** The edge's Ed25519 public key (JWK JSON) that internal assertions are verified with. */
   readonly ASSERTION_PUBLIC_KEY: string;
+  /**
+   * 32 random bytes as hex that key the idempotency fingerprints, so that a stored fingerprint
+   * cannot confirm a guessed request body (a customer's email) to someone reading the database.
+   */
+  readonly IDEMPOTENCY_FINGERPRINT_KEY: string;
   /** The region's SQL store. */
   readonly DB: D1Database;
+  /** The embedded KEK provider's key store, a database apart from DB. */
+  readonly KEYS?: D1Database;
+  /** `local` (embedded default, development) or `azure-key-vault`. */
+  readonly KEK_PROVIDER?: string;
+  /** For `azure-key-vault`: the vault's URL (a var) and the service principal (Worker secrets). */
+  readonly AZURE_KEY_VAULT_URL?: string;
+  readonly AZURE_TENANT_ID?: string;
+  readonly AZURE_CLIENT_ID?: string;
+  readonly AZURE_CLIENT_SECRET?: string;
+  /** Entra ID's token endpoint host; the public cloud's unless set. */
+  readonly AZURE_AUTHORITY_HOST?: string;
 }

@@ -1,3 +1,4 @@
+import { runScheduledRotations } from "./customers/scheduled";
 import type { OriginServices } from "./services";
 
 /**
@@ -7,4 +8,6 @@ import type { OriginServices } from "./services";
 export async function runScheduledJobs(services: OriginServices, nowMs: number): Promise<void> {
   const purged = await services.idempotency.purgeExpired(nowMs);
   services.logger.log("info", "idempotency_purged", { count: purged });
+
+  await runScheduledRotations(services, nowMs);
 }
