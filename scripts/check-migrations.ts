@@ -10,34 +10,42 @@ import { ROOT } from "./topology";
 
 // drizzle-kit takes its output folder relative to the project, so the scratch copy lives there.
 const SCRATCH = ".build/migrations-check";
-const scratch = join(ROOT, SCRATCH);
-rmSync(scratch, { recursive: true, force: true });
-try {
-  cpSync(join(ROOT, "migrations"), scratch, { recursive: true });
-  const before = new Set(readdirSync(scratch));
 
-  execFileSync(
-    join(ROOT, "node_modules", ".bin", "drizzle-kit"),
-    [
-      "generate",
-      "--dialect",
-      "sqlite",
-      "--schema",
-      "./src/origin/db/schema/index.ts",
-      "--out",
-      SCRATCH,
-    ],
-    { cwd: ROOT, stdio: "pipe" },
-  );
+/** Each database with its schema and its migrations folder. */
+const DATABASES = [
+  { schema: "./src/origin/db/schema/index.ts", migrations: "migrations" },
+  { schema: "./src/origin/keys/schema.ts", migrations: "migrations-keys" },
+];
 
-  const added = readdirSync(scratch).filter((name) => !before.has(name));
-  if (added.length > 0) {
-    process.stderr.write(
-      `The schema has changes without a migration (${added.join(", ")}). Run npm run db:generate.\n`,
-    );
-    process.exit(1);
-  }
-  process.stdout.write("Schema and migrations agree.\n");
-} finally {
+/** The migrations drizzle-kit would add for this schema; none when the two agree. */
+function pendingMigrations(schema: string, migrations: string): string[] {
+  const scratch = join(ROOT, SCRATCH);
   rmSync(scratch, { recursive: true, force: true });
+  try {
+    cpSync(join(ROOT, migrations), scratch, { recursive: true });
+    const before = new Set(readdirSync(scratch));
+
+    execFileSync(
+      join(ROOT, "node_modules", ".bin", "drizzle-kit"),
+      ["generate", "--dialect", "sqlite", "--schema", schema, "--out", SCRATCH],
+      { cwd: ROOT, stdio: "pipe" },
+    );
+
+    return readdirSync(scratch).filter((name) => !before.has(name));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
+
+let drifted = false;
+for (const { schema, migrations } of DATABASES) {
+  const added = pendingMigrations(schema, migrations);
+  if (added.length > 0) {
+    drifted = true;
+    process.stderr.write(
+      `${schema} has changes without a migration in ${migrations}/ (${added.join(", ")}).\n`,
+    );
+  }
+}
+if (drifted) process.exit(1);
+process.stdout.write("Schemas and migrations agree.\n");
