@@ -8,7 +8,11 @@ import { bundleWorkers, generateAssertionKeys, topologyWorkers } from "./scripts
  * the wrangler configurations describe them. `system` drives the whole topology from Node.js over
  * HTTP, as a merchant would, and reads what only the host can see (logs, database files).
  */
-export const TEST_RATE_LIMITS = { credentialPerMinute: 300, verificationPerMinute: 10 };
+export const TEST_RATE_LIMITS = {
+  credentialPerMinute: 300,
+  verificationPerMinute: 10,
+  widgetPerMinute: 60,
+};
 
 export default defineConfig({
   test: {
@@ -40,6 +44,10 @@ export default defineConfig({
                   CREDENTIAL_RATE_LIMITER: {
                     namespace_id: "1001",
                     simple: { limit: TEST_RATE_LIMITS.credentialPerMinute, period: 60 },
+                  },
+                  WIDGET_RATE_LIMITER: {
+                    namespace_id: "1003",
+                    simple: { limit: TEST_RATE_LIMITS.widgetPerMinute, period: 60 },
                   },
                   VERIFICATION_RATE_LIMITER: {
                     namespace_id: "1002",

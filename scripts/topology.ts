@@ -25,6 +25,7 @@ export interface AssertionKeys {
 export interface RateLimitOverrides {
   readonly credentialPerMinute?: number;
   readonly verificationPerMinute?: number;
+  readonly widgetPerMinute?: number;
 }
 
 export interface TopologyOptions {
@@ -101,6 +102,9 @@ export function topologyWorkers(
   const limits = edge.ratelimits as Record<string, { simple: { limit: number } }>;
   if (options.rateLimits?.credentialPerMinute) {
     limits.CREDENTIAL_RATE_LIMITER!.simple.limit = options.rateLimits.credentialPerMinute;
+  }
+  if (options.rateLimits?.widgetPerMinute) {
+    limits.WIDGET_RATE_LIMITER!.simple.limit = options.rateLimits.widgetPerMinute;
   }
   if (options.rateLimits?.verificationPerMinute) {
     limits.VERIFICATION_RATE_LIMITER!.simple.limit = options.rateLimits.verificationPerMinute;

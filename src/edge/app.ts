@@ -5,7 +5,9 @@ import { validationHook } from "../shared/http/validation";
 import type { EdgeBindings } from "./context";
 import { requestContext } from "./middleware";
 import { registerApiRoutes } from "./routes/api";
+import { registerCredentialHooks } from "./routes/credentials";
 import { registerPublicRoutes } from "./routes/public";
+import { registerWidgetRoutes } from "./routes/widget";
 
 /** HTML served by the edge loads only its own scripts and styles. */
 export const CONTENT_SECURITY_POLICY =
@@ -21,6 +23,8 @@ export function createEdgeApp(): OpenAPIHono<EdgeBindings> {
   app.notFound(problemNotFound);
 
   registerPublicRoutes(app);
+  registerWidgetRoutes(app);
+  registerCredentialHooks(app);
   registerApiRoutes(app);
   registerOpenApiDocument(app);
 

@@ -4,6 +4,7 @@ import { VerificationCache } from "./auth/verification-cache";
 import type { EdgeEnv } from "./env";
 import { OriginClient } from "./transport/origin-client";
 import { createOriginTransport } from "./transport/origin-transport";
+import { WidgetAccessDirectory } from "./widget/access-directory";
 
 /** Verdicts live 30 s: under API.md's 60 s revocation bound, with room for clock skew. */
 export const VERIFICATION_CACHE_TTL_MS = 30_000;
@@ -13,6 +14,7 @@ export interface EdgeServices {
   readonly origins: OriginClient;
   readonly authenticator: Authenticator;
   readonly logger: Logger;
+  readonly widgetAccess: WidgetAccessDirectory;
 }
 
 /**
@@ -30,5 +32,11 @@ export function createEdgeServices(env: EdgeEnv, sink: LogSink = consoleSink): E
     verificationLimiter: env.VERIFICATION_RATE_LIMITER,
   });
 
-  return { origins, authenticator, logger: createLogger(sink, "edge") };
+  const widgetAccess = new WidgetAccessDirectory({
+    origins,
+    maxEntries: VERIFICATION_CACHE_MAX_ENTRIES,
+    ttlMs: VERIFICATION_CACHE_TTL_MS,
+  });
+
+  return { origins, authenticator, logger: createLogger(sink, "edge"), widgetAccess };
 }

@@ -1,5 +1,6 @@
 import { consoleSink, createLogger, type Logger, type LogSink } from "../shared/logger";
 import { isRegion, type Region } from "../shared/regions";
+import { CredentialService } from "./credentials/service";
 import { createDatabase, type Database } from "./db/client";
 import type { OriginEnv } from "./env";
 import { IdempotencyStore } from "./idempotency/store";
@@ -13,6 +14,7 @@ export interface OriginServices {
   readonly idempotency: IdempotencyStore;
   readonly settings: SettingsService;
   readonly tenants: TenantService;
+  readonly credentials: CredentialService;
 }
 
 /** The one place where the origin's implementations are chosen from its bindings. */
@@ -28,5 +30,6 @@ export function createOriginServices(env: OriginEnv, sink: LogSink = consoleSink
     idempotency: new IdempotencyStore(db),
     settings: new SettingsService(db),
     tenants: new TenantService(db, env.REGION),
+    credentials: new CredentialService(db, env.REGION),
   };
 }

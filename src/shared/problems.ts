@@ -11,6 +11,7 @@ export const PROBLEMS = {
   unauthorized: { status: 401, title: "Authentication is required" },
   insufficient_scope: { status: 403, title: "The credential lacks the required scope" },
   forbidden: { status: 403, title: "The credential may not use this route" },
+  origin_not_allowed: { status: 403, title: "This origin may not use the widget API" },
   not_found: { status: 404, title: "The resource does not exist" },
   method_not_allowed: { status: 405, title: "The method is not allowed on this resource" },
   idempotency_key_in_progress: {

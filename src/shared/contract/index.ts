@@ -1,5 +1,11 @@
 import type { RouteConfig } from "@hono/zod-openapi";
 import type { Scope } from "../scopes";
+import {
+  createApiKeyRoute,
+  createWidgetTokenRoute,
+  listApiKeysRoute,
+  revokeApiKeyRoute,
+} from "./credentials";
 import { getSettingsRoute, patchSettingsRoute } from "./settings";
 
 /**
@@ -18,8 +24,15 @@ const SETTINGS_ROUTES: readonly ApiRoute[] = [
   { route: patchSettingsRoute, scope: "settings:write", credential: "api_key" },
 ];
 
+const CREDENTIAL_ROUTES: readonly ApiRoute[] = [
+  { route: createApiKeyRoute, scope: "keys:write", credential: "api_key" },
+  { route: listApiKeysRoute, scope: "keys:write", credential: "api_key" },
+  { route: revokeApiKeyRoute, scope: "keys:write", credential: "api_key" },
+  { route: createWidgetTokenRoute, scope: "customers:write", credential: "api_key" },
+];
+
 /** Each part of the product contributes its own list; the order is the order in /openapi.json. */
-export const API_ROUTES: readonly ApiRoute[] = [...SETTINGS_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...SETTINGS_ROUTES, ...CREDENTIAL_ROUTES];
 
 /** Writes under /v1 need an Idempotency-Key, except DELETE (API.md, Conventions). */
 export function requiresIdempotencyKey(method: string): boolean {
