@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { bundleWorkers, generateAssertionKeys, topologyWorkers } from "./scripts/topology";
+import { TEST_RATE_LIMITS } from "./test/rate-limits";
 
 /**
  * Two kinds of test. `workers` runs inside workerd: the edge is the worker under test and the three
@@ -8,11 +9,7 @@ import { bundleWorkers, generateAssertionKeys, topologyWorkers } from "./scripts
  * the wrangler configurations describe them. `system` drives the whole topology from Node.js over
  * HTTP, as a merchant would, and reads what only the host can see (logs, database files).
  */
-export const TEST_RATE_LIMITS = {
-  credentialPerMinute: 300,
-  verificationPerMinute: 10,
-  widgetPerMinute: 60,
-};
+export { TEST_RATE_LIMITS };
 
 export default defineConfig({
   test: {

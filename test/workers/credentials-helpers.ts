@@ -1,6 +1,8 @@
 import { expect } from "vitest";
+import { makeCredential } from "../../src/shared/credentials";
 import type { Scope } from "../../src/shared/scopes";
-import { call, type TestTenant } from "./helpers";
+import { hashSecret } from "../../src/shared/secret-hash";
+import { call, REGION_DATABASES, type TestTenant } from "./helpers";
 
 export interface CreatedKey {
   readonly id: string;
@@ -22,4 +24,50 @@ export async function createKey(
   });
   expect(response.status).toBe(201);
   return (await response.json()) as CreatedKey;
+}
+
+export interface InsertedWidgetToken {
+  readonly token: string;
+  readonly tokenId: string;
+}
+
+/**
+ * Writes a widget token straight into the region's store, as the origin does, for tests that need
+ * what the API refuses to make: a token that expires within seconds, or one of a customer id that
+ * does not exist.
+ */
+export async function insertWidgetToken(
+  tenant: TestTenant,
+  customerId: string,
+  expiresAtMs: number,
+): Promise<InsertedWidgetToken> {
+  const credential = makeCredential("widgetToken", tenant.region);
+  await REGION_DATABASES[tenant.region]
+    .prepare(
+      "insert into credentials (id, tenant_id, kind, name, scopes, secret_hash, customer_id, created_at, expires_at) values (?, ?, 'widget_token', 'Widget token', '[]', ?, ?, ?, ?)",
+    )
+    .bind(
+      credential.id,
+      tenant.tenantId,
+      hashSecret(credential.secret),
+      customerId,
+      new Date().toISOString(),
+      new Date(expiresAtMs).toISOString(),
+    )
+    .run();
+  return { token: credential.plaintext, tokenId: credential.id };
+}
+
+/** Sets the tenant's widget settings through the public API. */
+export async function setWidgetSettings(
+  tenant: TestTenant,
+  widget: Record<string, unknown>,
+): Promise<void> {
+  const response = await call("/v1/settings", {
+    method: "PATCH",
+    key: tenant.apiKey,
+    idempotencyKey: crypto.randomUUID(),
+    body: { widget },
+  });
+  expect(response.status).toBe(200);
 }

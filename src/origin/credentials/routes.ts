@@ -69,7 +69,7 @@ function registerWidgetAccessLookup(app: OpenAPIHono<OriginBindings>): void {
       }
 
       const record = await services.tenants.credential(id);
-      if (!record || record.kind !== "widget_token") {
+      if (record?.kind !== "widget_token") {
         throw new DomainError("not_found", "No such resource");
       }
       const settings = await services.settings.get(record.tenant_id);
