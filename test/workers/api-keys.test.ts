@@ -210,7 +210,7 @@ describe("API keys: security", () => {
   });
 
   it("keeps the secret out of every edge log line", async () => {
-    const spy = vi.spyOn(globalThis.console, "log");
+    const spy = vi.spyOn(console, "log");
     try {
       const tenant = await provisionTenant("eu");
       const created = await createKey(tenant, [...SCOPES]);
