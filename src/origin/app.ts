@@ -5,6 +5,7 @@ import { validationHook } from "../shared/http/validation";
 import { DomainError } from "../shared/problems";
 import type { OriginBindings } from "./context";
 import { registerCredentialRoutes } from "./credentials/routes";
+import { registerCustomerRoutes } from "./customers/routes";
 import { requireAssertion } from "./http/guard";
 import { idempotency } from "./idempotency/middleware";
 import { registerInternalRoutes } from "./internal/routes";
@@ -33,6 +34,7 @@ export function createOriginApp(): OpenAPIHono<OriginBindings> {
   registerInternalRoutes(app);
   registerSettingsRoutes(app);
   registerCredentialRoutes(app);
+  registerCustomerRoutes(app);
 
   return app;
 }

@@ -6,6 +6,12 @@ import {
   listApiKeysRoute,
   revokeApiKeyRoute,
 } from "./credentials";
+import {
+  createCustomerRoute,
+  eraseCustomerRoute,
+  getCustomerRoute,
+  lookupCustomersRoute,
+} from "./customers";
 import { getSettingsRoute, patchSettingsRoute } from "./settings";
 
 /**
@@ -31,8 +37,19 @@ const CREDENTIAL_ROUTES: readonly ApiRoute[] = [
   { route: createWidgetTokenRoute, scope: "customers:write", credential: "api_key" },
 ];
 
+const CUSTOMER_ROUTES: readonly ApiRoute[] = [
+  { route: createCustomerRoute, scope: "customers:write", credential: "api_key" },
+  { route: lookupCustomersRoute, scope: "customers:read", credential: "api_key" },
+  { route: getCustomerRoute, scope: "customers:read", credential: "api_key" },
+  { route: eraseCustomerRoute, scope: "customers:write", credential: "api_key" },
+];
+
 /** Each part of the product contributes its own list; the order is the order in /openapi.json. */
-export const API_ROUTES: readonly ApiRoute[] = [...SETTINGS_ROUTES, ...CREDENTIAL_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [
+  ...SETTINGS_ROUTES,
+  ...CUSTOMER_ROUTES,
+  ...CREDENTIAL_ROUTES,
+];
 
 /** Writes under /v1 need an Idempotency-Key, except DELETE (API.md, Conventions). */
 export function requiresIdempotencyKey(method: string): boolean {
