@@ -2,6 +2,7 @@ import { expect } from "vitest";
 import { makeCredential } from "../../src/shared/credentials";
 import type { Scope } from "../../src/shared/scopes";
 import { hashSecret } from "../../src/shared/secret-hash";
+import { createdCustomer, uniqueEmail } from "./customer-support";
 import { call, REGION_DATABASES, type TestTenant } from "./helpers";
 
 export interface CreatedKey {
@@ -29,18 +30,21 @@ export async function createKey(
 export interface InsertedWidgetToken {
   readonly token: string;
   readonly tokenId: string;
+  readonly customerId: string;
 }
 
 /**
  * Writes a widget token straight into the region's store, as the origin does, for tests that need
- * what the API refuses to make: a token that expires within seconds, or one of a customer id that
- * does not exist.
+ * what the API refuses to make: a token that expires within seconds or has already expired. Without
+ * a customer id, a new customer is created for it.
  */
 export async function insertWidgetToken(
   tenant: TestTenant,
-  customerId: string,
   expiresAtMs: number,
+  existingCustomerId?: string,
 ): Promise<InsertedWidgetToken> {
+  const customerId =
+    existingCustomerId ?? (await createdCustomer(tenant, { email: uniqueEmail() })).id;
   const credential = makeCredential("widgetToken", tenant.region);
   await REGION_DATABASES[tenant.region]
     .prepare(
@@ -55,7 +59,7 @@ export async function insertWidgetToken(
       new Date(expiresAtMs).toISOString(),
     )
     .run();
-  return { token: credential.plaintext, tokenId: credential.id };
+  return { token: credential.plaintext, tokenId: credential.id, customerId };
 }
 
 /** Sets the tenant's widget settings through the public API. */

@@ -22,7 +22,7 @@ function preflight(path: string, origin: string): Promise<Response> {
 describe("widget tokens at the edge: security", () => {
   it("answers 403 for a widget token on every route that is not under /v1/widget", async () => {
     const tenant = await provisionTenant("eu");
-    const { token } = await insertWidgetToken(tenant, makeId("cus", "eu"), Date.now() + HOUR_MS);
+    const { token } = await insertWidgetToken(tenant, Date.now() + HOUR_MS);
 
     for (const spec of API_ROUTES.filter((route) => route.credential === "api_key")) {
       const path = spec.route.path.replace(/\{[^}]+\}/g, makeId("cus", "eu"));
@@ -42,7 +42,7 @@ describe("widget tokens at the edge: security", () => {
 
   it("answers 403 for a widget token on a path that does not exist, not 404", async () => {
     const tenant = await provisionTenant("us");
-    const { token } = await insertWidgetToken(tenant, makeId("cus", "us"), Date.now() + HOUR_MS);
+    const { token } = await insertWidgetToken(tenant, Date.now() + HOUR_MS);
 
     for (const path of ["/v1/nothing-here", "/v1/widgets/me", "/v1/widget"]) {
       const response = await call(path, { key: token });
@@ -52,7 +52,7 @@ describe("widget tokens at the edge: security", () => {
 
   it("cannot create API keys, change settings or mint widget tokens with a widget token", async () => {
     const tenant = await provisionTenant("eu");
-    const { token } = await insertWidgetToken(tenant, makeId("cus", "eu"), Date.now() + HOUR_MS);
+    const { token } = await insertWidgetToken(tenant, Date.now() + HOUR_MS);
     const attempts = [
       { path: "/v1/api-keys", method: "POST", body: { name: "x", scopes: ["keys:write"] } },
       { path: "/v1/settings", method: "PATCH", body: { widget: { redemption_floor: 0 } } },
@@ -81,7 +81,7 @@ describe("widget tokens at the edge: security", () => {
 
   it("refuses an expired widget token with 401, also once its verdict was cached", async () => {
     const tenant = await provisionTenant("eu");
-    const { token } = await insertWidgetToken(tenant, makeId("cus", "eu"), Date.now() + 1_500);
+    const { token } = await insertWidgetToken(tenant, Date.now() + 1_500);
     const before = await call("/v1/settings", { key: token });
     expect(before.status).toBe(403);
 
@@ -94,7 +94,7 @@ describe("widget tokens at the edge: security", () => {
 
   it("refuses a widget token that expired before it was ever used", async () => {
     const tenant = await provisionTenant("apac");
-    const { token } = await insertWidgetToken(tenant, makeId("cus", "apac"), Date.now() - 1_000);
+    const { token } = await insertWidgetToken(tenant, Date.now() - 1_000);
 
     const response = await call("/v1/widget/me", { key: token });
 
@@ -106,7 +106,7 @@ describe("widget CORS: preflight", () => {
   it("answers a preflight from an allowed origin at the edge with that origin only", async () => {
     const tenant = await provisionTenant("eu");
     await setWidgetSettings(tenant, { allowed_origins: [SHOP, "https://other.example"] });
-    const { tokenId } = await insertWidgetToken(tenant, makeId("cus", "eu"), Date.now() + HOUR_MS);
+    const { tokenId } = await insertWidgetToken(tenant, Date.now() + HOUR_MS);
 
     const response = await preflight(`/v1/widget/redemptions?token_id=${tokenId}`, SHOP);
 
@@ -121,7 +121,7 @@ describe("widget CORS: preflight", () => {
   it("refuses a preflight from an origin the tenant has not allowed", async () => {
     const tenant = await provisionTenant("eu");
     await setWidgetSettings(tenant, { allowed_origins: [SHOP] });
-    const { tokenId } = await insertWidgetToken(tenant, makeId("cus", "eu"), Date.now() + HOUR_MS);
+    const { tokenId } = await insertWidgetToken(tenant, Date.now() + HOUR_MS);
 
     for (const origin of ["https://evil.example", "http://shop.example", `${SHOP}.evil.example`]) {
       const response = await preflight(`/v1/widget/me?token_id=${tokenId}`, origin);
@@ -132,7 +132,7 @@ describe("widget CORS: preflight", () => {
 
   it("refuses a preflight by default, when the tenant allows no origin", async () => {
     const tenant = await provisionTenant("us");
-    const { tokenId } = await insertWidgetToken(tenant, makeId("cus", "us"), Date.now() + HOUR_MS);
+    const { tokenId } = await insertWidgetToken(tenant, Date.now() + HOUR_MS);
 
     const response = await preflight(`/v1/widget/me?token_id=${tokenId}`, SHOP);
 
@@ -142,7 +142,7 @@ describe("widget CORS: preflight", () => {
   it("refuses a preflight without a token id, with an unknown one, or an expired one", async () => {
     const tenant = await provisionTenant("eu");
     await setWidgetSettings(tenant, { allowed_origins: [SHOP] });
-    const expired = await insertWidgetToken(tenant, makeId("cus", "eu"), Date.now() - 1_000);
+    const expired = await insertWidgetToken(tenant, Date.now() - 1_000);
     const paths = [
       "/v1/widget/me",
       `/v1/widget/me?token_id=${makeId("wtk", "eu")}`,
@@ -163,12 +163,8 @@ describe("widget CORS: preflight", () => {
     const attacker = await provisionTenant("eu");
     await setWidgetSettings(attacker, { allowed_origins: ["https://evil.example"] });
     await setWidgetSettings(victim, { allowed_origins: [SHOP] });
-    const victimToken = await insertWidgetToken(victim, makeId("cus", "eu"), Date.now() + HOUR_MS);
-    const attackerToken = await insertWidgetToken(
-      attacker,
-      makeId("cus", "eu"),
-      Date.now() + HOUR_MS,
-    );
+    const victimToken = await insertWidgetToken(victim, Date.now() + HOUR_MS);
+    const attackerToken = await insertWidgetToken(attacker, Date.now() + HOUR_MS);
 
     // The bearer is the victim's token; the query names the attacker's, whose origins differ.
     const response = await call(`/v1/widget/me?token_id=${attackerToken.tokenId}`, {
@@ -185,7 +181,7 @@ describe("widget CORS: requests", () => {
   it("refuses a request from a origin that is not allowed before it reaches the region", async () => {
     const tenant = await provisionTenant("eu");
     await setWidgetSettings(tenant, { allowed_origins: [SHOP] });
-    const { token } = await insertWidgetToken(tenant, makeId("cus", "eu"), Date.now() + HOUR_MS);
+    const { token } = await insertWidgetToken(tenant, Date.now() + HOUR_MS);
 
     const response = await call("/v1/widget/redemptions", {
       method: "POST",
@@ -203,7 +199,7 @@ describe("widget CORS: requests", () => {
   it("marks an allowed origin's answers, errors included, as readable by that origin", async () => {
     const tenant = await provisionTenant("eu");
     await setWidgetSettings(tenant, { allowed_origins: [SHOP] });
-    const { token } = await insertWidgetToken(tenant, makeId("cus", "eu"), Date.now() + HOUR_MS);
+    const { token } = await insertWidgetToken(tenant, Date.now() + HOUR_MS);
 
     const response = await call("/v1/settings", { key: token, headers: { origin: SHOP } });
 
@@ -241,9 +237,8 @@ async function callUntilLimited(limit: number, send: () => Promise<Response>) {
 describe("rate limits", () => {
   it("limits each widget token on its own, answering 429 with Retry-After", async () => {
     const tenant = await provisionTenant("eu");
-    const customer = makeId("cus", "eu");
-    const limitedToken = await insertWidgetToken(tenant, customer, Date.now() + HOUR_MS);
-    const other = await insertWidgetToken(tenant, customer, Date.now() + HOUR_MS);
+    const limitedToken = await insertWidgetToken(tenant, Date.now() + HOUR_MS);
+    const other = await insertWidgetToken(tenant, Date.now() + HOUR_MS, limitedToken.customerId);
 
     const { statuses, limited } = await callUntilLimited(TEST_RATE_LIMITS.widgetPerMinute, () =>
       call("/v1/settings", { key: limitedToken.token }),

@@ -1,7 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import {
   createApiKeyRoute,
+  createWidgetTokenRoute,
   DEFAULT_PAGE_SIZE,
+  DEFAULT_WIDGET_TOKEN_TTL_SECONDS,
   listApiKeysRoute,
   revokeApiKeyRoute,
 } from "../../shared/contract/credentials";
@@ -46,6 +48,22 @@ export function registerCredentialRoutes(app: OpenAPIHono<OriginBindings>): void
       .credentials.revokeApiKey(tenantOf(context.get("claims")), id, Date.now());
 
     return context.json(revoked, 200);
+  });
+
+  app.openapi(guarded(createWidgetTokenRoute), async (context) => {
+    const { id } = context.req.valid("param");
+    const { ttl_seconds } = context.req.valid("json");
+
+    const created = await context
+      .get("services")
+      .credentials.createWidgetToken(
+        tenantOf(context.get("claims")),
+        id,
+        ttl_seconds ?? DEFAULT_WIDGET_TOKEN_TTL_SECONDS,
+        Date.now(),
+      );
+
+    return context.json(created, 201, { [SECRET_FIELDS_HEADER]: "token" });
   });
 
   registerWidgetAccessLookup(app);

@@ -5,7 +5,7 @@ import type { Region } from "../../shared/regions";
 import type { Scope } from "../../shared/scopes";
 import { hashSecret } from "../../shared/secret-hash";
 import type { Database } from "../db/client";
-import { credentials } from "../db/schema";
+import { credentials, customers } from "../db/schema";
 
 export interface ApiKeySummary {
   readonly id: string;
@@ -140,13 +140,16 @@ export class CredentialService {
     return { id: row.id, revoked_at: row.revokedAt };
   }
 
-  /** The caller has made sure the customer is an active customer of this tenant. */
+  /** A token is only ever made for an active customer of this tenant in this region. */
   async createWidgetToken(
     tenantId: string,
     customerId: string,
     ttlSeconds: number,
     nowMs: number,
   ): Promise<CreatedWidgetToken> {
+    const status = await this.customerStatus(tenantId, customerId);
+    if (status === null) throw new DomainError("not_found", "No such customer");
+    if (status === "erased") throw new DomainError("customer_erased");
     const credential = makeCredential("widgetToken", this.region);
     const createdAt = new Date(nowMs).toISOString();
     const expiresAt = new Date(nowMs + ttlSeconds * 1000).toISOString();
@@ -169,6 +172,18 @@ export class CredentialService {
       customer_id: customerId,
       expires_at: expiresAt,
     };
+  }
+
+  /**
+   * Null when the customer is not this tenant's. A widget token of an erased customer stops
+   * working: the edge's credential lookup asks this on every cold verification.
+   */
+  async customerStatus(tenantId: string, customerId: string): Promise<"active" | "erased" | null> {
+    const [row] = await this.db
+      .select({ status: customers.status })
+      .from(customers)
+      .where(and(eq(customers.id, customerId), eq(customers.tenantId, tenantId)));
+    return row?.status ?? null;
   }
 
   private async apiKeyRow(tenantId: string, keyId: string): Promise<CredentialRow | undefined> {
