@@ -1,3 +1,6 @@
+import type { QueuedEvent } from "./events/publisher";
+import type { LedgerSequencer } from "./ledger/sequencer";
+
 /** A regional origin's bindings (wrangler.origin.toml, one environment per region). */
 export interface OriginEnv {
   /** `us`, `eu` or `apac`: the region this deployment serves and the audience it accepts. */
@@ -6,4 +9,12 @@ export interface OriginEnv {
   readonly ASSERTION_PUBLIC_KEY: string;
   /** The region's SQL store. */
   readonly DB: D1Database;
+  /** One ledger sequencer (Durable Object) per tenant of this region. */
+  readonly LEDGER_SEQUENCER: DurableObjectNamespace<LedgerSequencer>;
+  /** The Durable Object jurisdiction sequencers are created in (`eu` in production), if any. */
+  readonly LEDGER_JURISDICTION?: string;
+  /** The region's event queue, fed from the transactional outbox. */
+  readonly EVENTS: Queue<QueuedEvent>;
+  /** `on` only in the benchmark topology: enables the bare insert route that measures the floor. */
+  readonly BENCH_ROUTES?: string;
 }
