@@ -28,13 +28,18 @@ export default defineConfig({
                 bindings: {
                   ASSERTION_SIGNING_KEY: keys.privateJwk,
                   ASSERTION_PUBLIC_KEY: keys.publicJwk,
+                  EMAIL_HASH_SECRET: keys.emailHashSecret,
                   TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                  TEST_KEY_MIGRATIONS: await readD1Migrations("./migrations-keys"),
                 },
                 // The test runner reads each region's database directly, to prove where data lands.
                 d1Databases: {
                   DB_US: "loyaltyos-us",
                   DB_EU: "loyaltyos-eu",
                   DB_APAC: "loyaltyos-apac",
+                  KEYS_US: "loyaltyos-keys-us",
+                  KEYS_EU: "loyaltyos-keys-eu",
+                  KEYS_APAC: "loyaltyos-keys-apac",
                 },
                 ratelimits: {
                   CREDENTIAL_RATE_LIMITER: {

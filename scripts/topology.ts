@@ -4,7 +4,7 @@
  * through this module, from the same wrangler configurations that production deploys.
  */
 import { execFileSync } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
@@ -20,6 +20,8 @@ export const originWorker = (region: Region) => `loyaltyos-origin-${region}`;
 export interface AssertionKeys {
   readonly privateJwk: string;
   readonly publicJwk: string;
+  /** The edge's EMAIL_HASH_SECRET: 32 random bytes as hex. */
+  readonly emailHashSecret: string;
 }
 
 export interface RateLimitOverrides {
@@ -42,15 +44,22 @@ export function generateAssertionKeys(): AssertionKeys {
   return {
     privateJwk: JSON.stringify(privateKey.export({ format: "jwk" })),
     publicJwk: JSON.stringify(publicKey.export({ format: "jwk" })),
+    emailHashSecret: randomBytes(32).toString("hex"),
   };
 }
 
 /** Local secrets are generated once and kept under the data folder, never in the repository. */
 export function loadOrCreateKeys(dataDir: string): AssertionKeys {
   const path = join(dataDir, "secrets.json");
-  if (existsSync(path)) return JSON.parse(readFileSync(path, "utf8")) as AssertionKeys;
+  const stored = existsSync(path)
+    ? (JSON.parse(readFileSync(path, "utf8")) as Partial<AssertionKeys>)
+    : {};
+  if (stored.privateJwk && stored.publicJwk && stored.emailHashSecret) {
+    return stored as AssertionKeys;
+  }
 
-  const keys = generateAssertionKeys();
+  // A data folder from before a secret existed keeps the secrets it has and gains the new ones.
+  const keys = { ...generateAssertionKeys(), ...stored } as AssertionKeys;
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(path, JSON.stringify(keys), { mode: 0o600 });
   return keys;
@@ -112,7 +121,11 @@ export function topologyWorkers(
       name: EDGE_WORKER,
       modules: true,
       scriptPath: scripts.edge,
-      bindings: { ...(edge.bindings as object), ASSERTION_SIGNING_KEY: options.keys.privateJwk },
+      bindings: {
+        ...(edge.bindings as object),
+        ASSERTION_SIGNING_KEY: options.keys.privateJwk,
+        EMAIL_HASH_SECRET: options.keys.emailHashSecret,
+      },
     },
     ...REGIONS.map((region) => {
       const origin = fromWrangler("wrangler.origin.toml", region);
@@ -162,33 +175,43 @@ function pipeLines(onOutput: (line: string) => void) {
 }
 
 /**
- * Applies `migrations/*.sql` to every region's database, recording them in the same
- * `d1_migrations` table that `wrangler d1 migrations apply` keeps, so either tool can continue.
+ * Applies `migrations/*.sql` to every region's database and `migrations-keys/*.sql` to its key
+ * store, recording them in the same `d1_migrations` table that `wrangler d1 migrations apply`
+ * keeps, so either tool can continue.
  */
 export async function applyMigrations(mf: Miniflare): Promise<void> {
-  const directory = join(ROOT, "migrations");
+  for (const region of REGIONS) {
+    await applyMigrationFolder(await mf.getD1Database("DB", originWorker(region)), "migrations");
+    await applyMigrationFolder(
+      await mf.getD1Database("KEYS", originWorker(region)),
+      "migrations-keys",
+    );
+  }
+}
+
+type LocalD1 = Awaited<ReturnType<Miniflare["getD1Database"]>>;
+
+async function applyMigrationFolder(db: LocalD1, folder: string): Promise<void> {
+  const directory = join(ROOT, folder);
   const files = readdirSync(directory)
     .filter((name) => name.endsWith(".sql"))
     .sort();
 
-  for (const region of REGIONS) {
-    const db = await mf.getD1Database("DB", originWorker(region));
-    await db.exec(
-      "CREATE TABLE IF NOT EXISTS d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)",
-    );
-    const applied = await db.prepare("SELECT name FROM d1_migrations").all<{ name: string }>();
-    const done = new Set(applied.results.map((row) => row.name));
+  await db.exec(
+    "CREATE TABLE IF NOT EXISTS d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)",
+  );
+  const applied = await db.prepare("SELECT name FROM d1_migrations").all<{ name: string }>();
+  const done = new Set(applied.results.map((row) => row.name));
 
-    for (const file of files.filter((name) => !done.has(name))) {
-      const statements = readFileSync(join(directory, file), "utf8")
-        .split("--> statement-breakpoint")
-        .map((statement) => statement.trim())
-        .filter((statement) => statement.length > 0);
-      await db.batch([
-        ...statements.map((statement) => db.prepare(statement)),
-        db.prepare("INSERT INTO d1_migrations (name) VALUES (?)").bind(file),
-      ]);
-    }
+  for (const file of files.filter((name) => !done.has(name))) {
+    const statements = readFileSync(join(directory, file), "utf8")
+      .split("--> statement-breakpoint")
+      .map((statement) => statement.trim())
+      .filter((statement) => statement.length > 0);
+    await db.batch([
+      ...statements.map((statement) => db.prepare(statement)),
+      db.prepare("INSERT INTO d1_migrations (name) VALUES (?)").bind(file),
+    ]);
   }
 }
 

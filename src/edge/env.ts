@@ -2,6 +2,8 @@
 export interface EdgeEnv {
   /** Ed25519 private key (JWK JSON) that signs internal assertions. A Worker secret. */
   readonly ASSERTION_SIGNING_KEY: string;
+  /** 32 random bytes as hex, from which every tenant's email key is derived. A Worker secret. */
+  readonly EMAIL_HASH_SECRET: string;
   /** `service-binding` (local, and origins on Cloudflare) or `mtls` (origins hosted on Azure). */
   readonly ORIGIN_TRANSPORT?: string;
   readonly ORIGIN_US?: Fetcher;

@@ -1,6 +1,7 @@
 import { consoleSink, createLogger, type Logger, type LogSink } from "../shared/logger";
 import { Authenticator } from "./auth/authenticator";
 import { VerificationCache } from "./auth/verification-cache";
+import { EmailHasher } from "./customers/email-hash";
 import type { EdgeEnv } from "./env";
 import { OriginClient } from "./transport/origin-client";
 import { createOriginTransport } from "./transport/origin-transport";
@@ -8,10 +9,13 @@ import { createOriginTransport } from "./transport/origin-transport";
 /** Verdicts live 30 s: under API.md's 60 s revocation bound, with room for clock skew. */
 export const VERIFICATION_CACHE_TTL_MS = 30_000;
 export const VERIFICATION_CACHE_MAX_ENTRIES = 10_000;
+/** Derived tenant email keys kept per isolate; a miss costs one HKDF, well under a millisecond. */
+export const EMAIL_KEY_CACHE_MAX_TENANTS = 1_000;
 
 export interface EdgeServices {
   readonly origins: OriginClient;
   readonly authenticator: Authenticator;
+  readonly emailHasher: EmailHasher;
   readonly logger: Logger;
 }
 
@@ -21,6 +25,7 @@ export interface EdgeServices {
  */
 export function createEdgeServices(env: EdgeEnv, sink: LogSink = consoleSink): EdgeServices {
   if (!env.ASSERTION_SIGNING_KEY) throw new Error("ASSERTION_SIGNING_KEY is not configured");
+  if (!env.EMAIL_HASH_SECRET) throw new Error("EMAIL_HASH_SECRET is not configured");
 
   const origins = new OriginClient(createOriginTransport(env), env.ASSERTION_SIGNING_KEY);
   const cache = new VerificationCache(VERIFICATION_CACHE_MAX_ENTRIES, VERIFICATION_CACHE_TTL_MS);
@@ -30,5 +35,7 @@ export function createEdgeServices(env: EdgeEnv, sink: LogSink = consoleSink): E
     verificationLimiter: env.VERIFICATION_RATE_LIMITER,
   });
 
-  return { origins, authenticator, logger: createLogger(sink, "edge") };
+  const emailHasher = new EmailHasher(env.EMAIL_HASH_SECRET, EMAIL_KEY_CACHE_MAX_TENANTS);
+
+  return { origins, authenticator, emailHasher, logger: createLogger(sink, "edge") };
 }

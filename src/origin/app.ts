@@ -4,6 +4,7 @@ import { problemErrorHandler, problemNotFound } from "../shared/http/problem-han
 import { validationHook } from "../shared/http/validation";
 import { DomainError } from "../shared/problems";
 import type { OriginBindings } from "./context";
+import { registerCustomerRoutes } from "./customers/routes";
 import { requireAssertion } from "./http/guard";
 import { idempotency } from "./idempotency/middleware";
 import { registerInternalRoutes } from "./internal/routes";
@@ -31,6 +32,7 @@ export function createOriginApp(): OpenAPIHono<OriginBindings> {
 
   registerInternalRoutes(app);
   registerSettingsRoutes(app);
+  registerCustomerRoutes(app);
 
   return app;
 }

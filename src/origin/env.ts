@@ -9,6 +9,10 @@ export interface OriginEnv {
   readonly ASSERTION_PUBLIC_KEY: string;
   /** The region's SQL store. */
   readonly DB: D1Database;
+  /** The embedded KEK provider's key store, a database apart from DB. */
+  readonly KEYS?: D1Database;
+  /** `local` (embedded default, development) or `azure-key-vault`. */
+  readonly KEK_PROVIDER?: string;
   /** One ledger sequencer (Durable Object) per tenant of this region. */
   readonly LEDGER_SEQUENCER: DurableObjectNamespace<LedgerSequencer>;
   /** The Durable Object jurisdiction sequencers are created in (`eu` in production), if any. */

@@ -1,8 +1,13 @@
 import { consoleSink, createLogger, type Logger, type LogSink } from "../shared/logger";
 import { isRegion, type Region } from "../shared/regions";
+import { webCryptoAesGcm } from "./customers/aes-gcm";
+import { DataKeyCache } from "./customers/data-key-cache";
+import { KeyCustody } from "./customers/key-custody";
+import { CustomerService } from "./customers/service";
 import { createDatabase, type Database } from "./db/client";
 import type { OriginEnv } from "./env";
 import { IdempotencyStore } from "./idempotency/store";
+import { createKekProvider } from "./keys/provider-choice";
 import { SettingsService } from "./settings/service";
 import { TenantService } from "./tenants/service";
 
@@ -13,7 +18,13 @@ export interface OriginServices {
   readonly idempotency: IdempotencyStore;
   readonly settings: SettingsService;
   readonly tenants: TenantService;
+  readonly keys: KeyCustody;
+  readonly customers: CustomerService;
 }
+
+/** Unwrapped data keys per isolate: bounded so memory stays small, short-lived so erasure holds. */
+export const DATA_KEY_CACHE_MAX_ENTRIES = 1_000;
+export const DATA_KEY_CACHE_TTL_MS = 60_000;
 
 /** The one place where the origin's implementations are chosen from its bindings. */
 export function createOriginServices(env: OriginEnv, sink: LogSink = consoleSink): OriginServices {
@@ -21,10 +32,15 @@ export function createOriginServices(env: OriginEnv, sink: LogSink = consoleSink
   if (!env.ASSERTION_PUBLIC_KEY) throw new Error("ASSERTION_PUBLIC_KEY is not configured");
 
   const db = createDatabase(env.DB);
+  const logger = createLogger(sink, `origin-${env.REGION}`, { region: env.REGION });
+  const cache = new DataKeyCache(DATA_KEY_CACHE_MAX_ENTRIES, DATA_KEY_CACHE_TTL_MS);
+  const keys = new KeyCustody(db, createKekProvider(env), cache, logger);
   return {
     region: env.REGION,
     db,
-    logger: createLogger(sink, `origin-${env.REGION}`, { region: env.REGION }),
+    logger,
+    keys,
+    customers: new CustomerService(db, env.REGION, keys, webCryptoAesGcm),
     idempotency: new IdempotencyStore(db),
     settings: new SettingsService(db),
     tenants: new TenantService(db, env.REGION),

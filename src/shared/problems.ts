@@ -17,6 +17,8 @@ export const PROBLEMS = {
     status: 409,
     title: "A request with this Idempotency-Key is still being processed",
   },
+  customer_exists: { status: 409, title: "A customer with this email already exists" },
+  customer_erased: { status: 410, title: "The customer's personal data was erased" },
   payload_too_large: { status: 413, title: "The request body is too large" },
   unsupported_media_type: { status: 415, title: "The request body must be application/json" },
   idempotency_key_reused: {
@@ -26,6 +28,7 @@ export const PROBLEMS = {
   rate_limited: { status: 429, title: "Too many requests" },
   internal_error: { status: 500, title: "An internal error occurred" },
   origin_unavailable: { status: 503, title: "The region is temporarily unavailable" },
+  key_service_unavailable: { status: 503, title: "The key service is temporarily unavailable" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

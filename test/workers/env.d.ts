@@ -12,6 +12,10 @@ declare global {
       readonly DB_US: D1Database;
       readonly DB_EU: D1Database;
       readonly DB_APAC: D1Database;
+      readonly TEST_KEY_MIGRATIONS: D1Migration[];
+      readonly KEYS_US: D1Database;
+      readonly KEYS_EU: D1Database;
+      readonly KEYS_APAC: D1Database;
     }
   }
 }

@@ -1,6 +1,8 @@
 import type { RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { createCustomerRoute, lookupCustomersRoute } from "../../shared/contract/customers";
 import type { EdgeBindings } from "../context";
+import { prepareCustomerCreate, prepareCustomerLookup } from "../customers/preparers";
 
 /**
  * Work that a route needs done at the edge before its request travels to the origin, such as
@@ -18,4 +20,7 @@ export type EdgeRequestPreparer = (
 ) => Promise<PreparedRequest>;
 
 /** Routes without an entry travel unchanged. */
-export const EDGE_PREPARERS = new Map<RouteConfig, EdgeRequestPreparer>();
+export const EDGE_PREPARERS = new Map<RouteConfig, EdgeRequestPreparer>([
+  [createCustomerRoute, prepareCustomerCreate],
+  [lookupCustomersRoute, prepareCustomerLookup],
+]);

@@ -1,5 +1,11 @@
 import type { RouteConfig } from "@hono/zod-openapi";
 import type { Scope } from "../scopes";
+import {
+  createCustomerRoute,
+  eraseCustomerRoute,
+  getCustomerRoute,
+  lookupCustomersRoute,
+} from "./customers";
 import { getSettingsRoute, patchSettingsRoute } from "./settings";
 
 /**
@@ -18,8 +24,15 @@ const SETTINGS_ROUTES: readonly ApiRoute[] = [
   { route: patchSettingsRoute, scope: "settings:write", credential: "api_key" },
 ];
 
+const CUSTOMER_ROUTES: readonly ApiRoute[] = [
+  { route: createCustomerRoute, scope: "customers:write", credential: "api_key" },
+  { route: lookupCustomersRoute, scope: "customers:read", credential: "api_key" },
+  { route: getCustomerRoute, scope: "customers:read", credential: "api_key" },
+  { route: eraseCustomerRoute, scope: "customers:write", credential: "api_key" },
+];
+
 /** Each part of the product contributes its own list; the order is the order in /openapi.json. */
-export const API_ROUTES: readonly ApiRoute[] = [...SETTINGS_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...SETTINGS_ROUTES, ...CUSTOMER_ROUTES];
 
 /** Writes under /v1 need an Idempotency-Key, except DELETE (API.md, Conventions). */
 export function requiresIdempotencyKey(method: string): boolean {
