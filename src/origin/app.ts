@@ -8,6 +8,7 @@ import { registerCustomerRoutes } from "./customers/routes";
 import { requireAssertion } from "./http/guard";
 import { idempotency } from "./idempotency/middleware";
 import { registerInternalRoutes } from "./internal/routes";
+import { registerLedgerRoutes } from "./ledger/routes";
 import { registerSettingsRoutes } from "./settings/routes";
 
 /** The edge already refuses larger bodies; the origin holds the same line on its own. */
@@ -33,6 +34,7 @@ export function createOriginApp(): OpenAPIHono<OriginBindings> {
   registerInternalRoutes(app);
   registerSettingsRoutes(app);
   registerCustomerRoutes(app);
+  registerLedgerRoutes(app);
 
   return app;
 }

@@ -8,6 +8,7 @@ import { createDatabase, type Database } from "./db/client";
 import type { OriginEnv } from "./env";
 import { IdempotencyStore } from "./idempotency/store";
 import { createKekProvider } from "./keys/provider-choice";
+import { LedgerService } from "./ledger/service";
 import { SettingsService } from "./settings/service";
 import { TenantService } from "./tenants/service";
 
@@ -20,6 +21,7 @@ export interface OriginServices {
   readonly tenants: TenantService;
   readonly keys: KeyCustody;
   readonly customers: CustomerService;
+  readonly ledger: LedgerService;
 }
 
 /** Unwrapped data keys per isolate: bounded so memory stays small, short-lived so erasure holds. */
@@ -44,5 +46,6 @@ export function createOriginServices(env: OriginEnv, sink: LogSink = consoleSink
     idempotency: new IdempotencyStore(db),
     settings: new SettingsService(db),
     tenants: new TenantService(db, env.REGION),
+    ledger: new LedgerService(env.DB, env),
   };
 }

@@ -85,7 +85,7 @@ export interface EntryView {
   readonly voids: string | null;
   readonly expires_at: string | null;
   /** The lots the entry touched and by how much; expiry entries name the lot they expire. */
-  readonly lots: readonly { readonly lot_id: string; readonly points: number }[];
+  readonly lots: { lot_id: string; points: number }[];
   readonly sequence: number;
   readonly prev_hash: string;
   readonly hash: string;
