@@ -36,6 +36,8 @@ export interface TopologyOptions {
   readonly persistDir?: string;
   readonly port?: number;
   readonly rateLimits?: RateLimitOverrides;
+  /** Turns on the benchmark's bare insert route (BENCH_ROUTES); never set outside benchmarks. */
+  readonly benchRoutes?: boolean;
   /** Receives every line the workers write to standard output and standard error. */
   readonly onOutput?: (line: string) => void;
 }
@@ -105,7 +107,7 @@ function fromWrangler(configPath: string, env?: string): V4WorkerOptions {
 
 export function topologyWorkers(
   scripts: { edge: string; origin: string },
-  options: Pick<TopologyOptions, "keys" | "rateLimits">,
+  options: Pick<TopologyOptions, "keys" | "rateLimits" | "benchRoutes">,
 ): V4WorkerOptions[] {
   const edge = fromWrangler("wrangler.toml");
   const limits = edge.ratelimits as Record<string, { simple: { limit: number } }>;
@@ -129,16 +131,27 @@ export function topologyWorkers(
         ...(edge.bindings as object),
         ASSERTION_SIGNING_KEY: options.keys.privateJwk,
         EMAIL_HASH_SECRET: options.keys.emailHashSecret,
+        ...(options.benchRoutes ? { BENCH_ROUTES: "on" } : {}),
       },
     },
     ...REGIONS.map((region) => {
       const origin = fromWrangler("wrangler.origin.toml", region);
+      // workerd does not implement Durable Object jurisdictions; on one machine every object runs
+      // here anyway, so the local topology leaves the jurisdiction out.
+      const { LEDGER_JURISDICTION: _jurisdiction, ...bindings } = origin.bindings as Record<
+        string,
+        unknown
+      >;
       return {
         ...origin,
         name: originWorker(region),
         modules: true,
         scriptPath: scripts.origin,
-        bindings: { ...(origin.bindings as object), ASSERTION_PUBLIC_KEY: options.keys.publicJwk },
+        bindings: {
+          ...bindings,
+          ASSERTION_PUBLIC_KEY: options.keys.publicJwk,
+          ...(options.benchRoutes ? { BENCH_ROUTES: "on" } : {}),
+        },
       };
     }),
   ];

@@ -9,6 +9,7 @@ import { registerCustomerRoutes } from "./customers/routes";
 import { requireAssertion } from "./http/guard";
 import { idempotency } from "./idempotency/middleware";
 import { registerInternalRoutes } from "./internal/routes";
+import { registerLedgerRoutes } from "./ledger/routes";
 import { registerSettingsRoutes } from "./settings/routes";
 
 /** The edge already refuses larger bodies; the origin holds the same line on its own. */
@@ -35,6 +36,7 @@ export function createOriginApp(): OpenAPIHono<OriginBindings> {
   registerSettingsRoutes(app);
   registerCredentialRoutes(app);
   registerCustomerRoutes(app);
+  registerLedgerRoutes(app);
 
   return app;
 }

@@ -1,3 +1,6 @@
+import type { QueuedEvent } from "./events/publisher";
+import type { LedgerSequencer } from "./ledger/sequencer";
+
 /** A regional origin's bindings (wrangler.origin.toml, one environment per region). */
 export interface OriginEnv {
   /** `us`, `eu` or `apac`: the region this deployment serves and the audience it accepts. */
@@ -10,4 +13,12 @@ export interface OriginEnv {
   readonly KEYS?: D1Database;
   /** `local` (embedded default, development) or `azure-key-vault`. */
   readonly KEK_PROVIDER?: string;
+  /** One ledger sequencer (Durable Object) per tenant of this region. */
+  readonly LEDGER_SEQUENCER: DurableObjectNamespace<LedgerSequencer>;
+  /** The Durable Object jurisdiction sequencers are created in (`eu` in production), if any. */
+  readonly LEDGER_JURISDICTION?: string;
+  /** The region's event queue, fed from the transactional outbox. */
+  readonly EVENTS: Queue<QueuedEvent>;
+  /** `on` only in the benchmark topology: enables the bare insert route that measures the floor. */
+  readonly BENCH_ROUTES?: string;
 }

@@ -10,6 +10,7 @@ import { createDatabase, type Database } from "./db/client";
 import type { OriginEnv } from "./env";
 import { IdempotencyStore } from "./idempotency/store";
 import { createKekProvider } from "./keys/provider-choice";
+import { LedgerService } from "./ledger/service";
 import { SettingsService } from "./settings/service";
 import { TenantService } from "./tenants/service";
 
@@ -24,6 +25,7 @@ export interface OriginServices {
   readonly keys: KeyCustody;
   readonly customers: CustomerService;
   readonly rotation: KeyRotation;
+  readonly ledger: LedgerService;
 }
 
 /** Unwrapped data keys per isolate: bounded so memory stays small, short-lived so erasure holds. */
@@ -50,5 +52,6 @@ export function createOriginServices(env: OriginEnv, sink: LogSink = consoleSink
     settings: new SettingsService(db),
     tenants: new TenantService(db, env.REGION),
     credentials: new CredentialService(db, env.REGION),
+    ledger: new LedgerService(env.DB, env),
   };
 }

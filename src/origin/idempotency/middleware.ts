@@ -45,6 +45,7 @@ export const idempotency = createMiddleware<OriginBindings>(async (context, next
     await store.release(tenantId, key);
     throw error;
   }
+  if (context.get("idempotencyCompleted")) return;
   await remember(
     context.res,
     () => store.release(tenantId, key),

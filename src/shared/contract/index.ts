@@ -12,6 +12,16 @@ import {
   getCustomerRoute,
   lookupCustomersRoute,
 } from "./customers";
+import {
+  createAccrualRoute,
+  createExpiryRunRoute,
+  createRedemptionRoute,
+  createRefundRoute,
+  createVoidRoute,
+  getBalanceRoute,
+  listEntriesRoute,
+  verifyLedgerRoute,
+} from "./ledger";
 import { getSettingsRoute, patchSettingsRoute } from "./settings";
 
 /**
@@ -44,11 +54,23 @@ const CUSTOMER_ROUTES: readonly ApiRoute[] = [
   { route: eraseCustomerRoute, scope: "customers:write", credential: "api_key" },
 ];
 
+const LEDGER_ROUTES: readonly ApiRoute[] = [
+  { route: createAccrualRoute, scope: "ledger:write", credential: "api_key" },
+  { route: createRedemptionRoute, scope: "ledger:write", credential: "api_key" },
+  { route: createVoidRoute, scope: "ledger:write", credential: "api_key" },
+  { route: createRefundRoute, scope: "ledger:write", credential: "api_key" },
+  { route: createExpiryRunRoute, scope: "ledger:write", credential: "api_key" },
+  { route: getBalanceRoute, scope: "ledger:read", credential: "api_key" },
+  { route: listEntriesRoute, scope: "ledger:read", credential: "api_key" },
+  { route: verifyLedgerRoute, scope: "ledger:read", credential: "api_key" },
+];
+
 /** Each part of the product contributes its own list; the order is the order in /openapi.json. */
 export const API_ROUTES: readonly ApiRoute[] = [
   ...SETTINGS_ROUTES,
   ...CUSTOMER_ROUTES,
   ...CREDENTIAL_ROUTES,
+  ...LEDGER_ROUTES,
 ];
 
 /** Writes under /v1 need an Idempotency-Key, except DELETE (API.md, Conventions). */

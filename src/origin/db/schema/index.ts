@@ -2,3 +2,4 @@
 
 export * from "./customers";
 export * from "./foundation";
+export * from "./ledger";
