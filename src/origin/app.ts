@@ -11,6 +11,7 @@ import { idempotency } from "./idempotency/middleware";
 import { registerInternalRoutes } from "./internal/routes";
 import { registerLedgerRoutes } from "./ledger/routes";
 import { registerSettingsRoutes } from "./settings/routes";
+import { registerWidgetRoutes } from "./widget/routes";
 
 /** The edge already refuses larger bodies; the origin holds the same line on its own. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -35,6 +36,7 @@ export function createOriginApp(): OpenAPIHono<OriginBindings> {
   registerInternalRoutes(app);
   registerSettingsRoutes(app);
   registerCredentialRoutes(app);
+  registerWidgetRoutes(app);
   registerCustomerRoutes(app);
   registerLedgerRoutes(app);
 

@@ -13,6 +13,7 @@ import { createKekProvider } from "./keys/provider-choice";
 import { LedgerService } from "./ledger/service";
 import { SettingsService } from "./settings/service";
 import { TenantService } from "./tenants/service";
+import { WidgetRedemptionRegistry } from "./widget/service";
 
 export interface OriginServices {
   readonly region: Region;
@@ -22,6 +23,7 @@ export interface OriginServices {
   readonly settings: SettingsService;
   readonly tenants: TenantService;
   readonly credentials: CredentialService;
+  readonly widgetRedemptions: WidgetRedemptionRegistry;
   readonly keys: KeyCustody;
   readonly customers: CustomerService;
   readonly rotation: KeyRotation;
@@ -52,6 +54,7 @@ export function createOriginServices(env: OriginEnv, sink: LogSink = consoleSink
     settings: new SettingsService(db),
     tenants: new TenantService(db, env.REGION),
     credentials: new CredentialService(db, env.REGION),
+    widgetRedemptions: new WidgetRedemptionRegistry(db),
     ledger: new LedgerService(env.DB, env),
   };
 }

@@ -75,3 +75,31 @@ export async function setWidgetSettings(
   });
   expect(response.status).toBe(200);
 }
+
+export interface WidgetCustomer {
+  readonly customerId: string;
+  readonly token: string;
+}
+
+/** A new customer holding `points`, and a widget token for it made through the public API. */
+export async function widgetCustomer(tenant: TestTenant, points: number): Promise<WidgetCustomer> {
+  const customer = await createdCustomer(tenant, { email: uniqueEmail() });
+  if (points > 0) {
+    const accrual = await call(`/v1/customers/${customer.id}/accruals`, {
+      method: "POST",
+      key: tenant.apiKey,
+      idempotencyKey: crypto.randomUUID(),
+      body: { points },
+    });
+    expect(accrual.status).toBe(201);
+  }
+  const response = await call(`/v1/customers/${customer.id}/widget-tokens`, {
+    method: "POST",
+    key: tenant.apiKey,
+    idempotencyKey: crypto.randomUUID(),
+    body: {},
+  });
+  expect(response.status).toBe(201);
+  const { token } = (await response.json()) as { token: string };
+  return { customerId: customer.id, token };
+}

@@ -81,11 +81,13 @@ describe("widget tokens at the edge: security", () => {
 
   it("refuses an expired widget token with 401, also once its verdict was cached", async () => {
     const tenant = await provisionTenant("eu");
-    const { token } = await insertWidgetToken(tenant, Date.now() + 1_500);
+    const { customerId } = await insertWidgetToken(tenant, Date.now() + HOUR_MS);
+    const expiresAtMs = Date.now() + 3_000;
+    const { token } = await insertWidgetToken(tenant, expiresAtMs, customerId);
     const before = await call("/v1/settings", { key: token });
     expect(before.status).toBe(403);
 
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await new Promise((resolve) => setTimeout(resolve, expiresAtMs - Date.now() + 200));
     const after = await call("/v1/settings", { key: token });
 
     expect(after.status).toBe(401);

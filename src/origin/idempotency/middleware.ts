@@ -23,10 +23,12 @@ export const SECRET_FIELDS_HEADER = "loyaltyos-secret-fields";
 export const idempotency = createMiddleware<OriginBindings>(async (context, next) => {
   if (!requiresIdempotencyKey(context.req.method)) return next();
 
-  const key = context.req.header(IDEMPOTENCY_HEADER);
-  if (key === undefined) throw new DomainError("idempotency_key_missing");
-  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw new DomainError("idempotency_key_invalid");
-  const tenantId = idempotencyScope(context.get("claims"));
+  const requested = context.req.header(IDEMPOTENCY_HEADER);
+  if (requested === undefined) throw new DomainError("idempotency_key_missing");
+  if (!IDEMPOTENCY_KEY_PATTERN.test(requested)) throw new DomainError("idempotency_key_invalid");
+  const claims = context.get("claims");
+  const tenantId = tenantOf(claims);
+  const key = storedIdempotencyKey(claims, requested);
   const store = context.get("services").idempotency;
   const fingerprint = await fingerprintOf(
     context.req.method,
@@ -55,11 +57,11 @@ export const idempotency = createMiddleware<OriginBindings>(async (context, next
 
 /**
  * Keys are the tenant's; a widget token's keys are also its customer's, so that one customer can
- * never replay, and so read, another customer's answer by reusing a key.
+ * never replay, and so read, another customer's answer by reusing a key. A route that completes
+ * the record itself (ledger writes) must name it by this stored key.
  */
-function idempotencyScope(claims: AssertionClaims): string {
-  const tenantId = tenantOf(claims);
-  return claims.customerId ? `${tenantId}/${claims.customerId}` : tenantId;
+export function storedIdempotencyKey(claims: AssertionClaims, requested: string): string {
+  return claims.customerId ? `${claims.customerId}:${requested}` : requested;
 }
 
 async function remember(

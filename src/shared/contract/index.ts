@@ -23,6 +23,7 @@ import {
   verifyLedgerRoute,
 } from "./ledger";
 import { getSettingsRoute, patchSettingsRoute } from "./settings";
+import { widgetMeRoute, widgetRedemptionRoute, widgetReversalRoute } from "./widget";
 
 /**
  * Every public `/v1` route: its OpenAPI definition (which the edge validates with and serves in
@@ -65,11 +66,18 @@ const LEDGER_ROUTES: readonly ApiRoute[] = [
   { route: verifyLedgerRoute, scope: "ledger:read", credential: "api_key" },
 ];
 
+const WIDGET_ROUTES: readonly ApiRoute[] = [
+  { route: widgetMeRoute, scope: null, credential: "widget_token" },
+  { route: widgetRedemptionRoute, scope: null, credential: "widget_token" },
+  { route: widgetReversalRoute, scope: null, credential: "widget_token" },
+];
+
 /** Each part of the product contributes its own list; the order is the order in /openapi.json. */
 export const API_ROUTES: readonly ApiRoute[] = [
   ...SETTINGS_ROUTES,
   ...CUSTOMER_ROUTES,
   ...CREDENTIAL_ROUTES,
+  ...WIDGET_ROUTES,
   ...LEDGER_ROUTES,
 ];
 

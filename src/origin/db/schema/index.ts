@@ -3,3 +3,4 @@
 export * from "./customers";
 export * from "./foundation";
 export * from "./ledger";
+export * from "./widget";
