@@ -103,7 +103,9 @@ export const WIDGET_SCRIPT = `"use strict";
     }
 
     buildForm() {
-      var form = el("form", { "aria-label": "Redeem points" });
+      // The widget checks the floor itself and says why in its live region, which screen readers
+      // announce; the browser's own validation bubble is not announced reliably.
+      var form = el("form", { "aria-label": "Redeem points", novalidate: "" });
       var label = el("label", { for: "points" }, "Points to redeem");
       this.input = el("input", { id: "points", name: "points", type: "number", inputmode: "numeric", min: "1", step: "1", required: "", "aria-describedby": "hint" });
       label.appendChild(this.input);
