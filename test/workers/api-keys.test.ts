@@ -128,6 +128,29 @@ describe("API keys: revocation", () => {
   });
 });
 
+describe("API keys: verification cache", () => {
+  it("verifies a burst on a cold key with one Argon2id run, within the verification limit", async () => {
+    const tenant = await provisionTenant("eu");
+    const created = await createKey(tenant, ["ledger:read"]);
+    const spy = vi.spyOn(console, "log");
+
+    try {
+      const burst = await Promise.all(
+        Array.from({ length: 15 }, () => call("/v1/settings", { key: created.key })),
+      );
+
+      expect(burst.map((response) => response.status)).toEqual(Array(15).fill(200));
+      const accessLines = spy.mock.calls
+        .map((args) => JSON.parse(String(args[0])) as Record<string, unknown>)
+        .filter((line) => line.event === "request" && line.principal === created.id);
+      expect(accessLines).toHaveLength(15);
+      expect(accessLines.filter((line) => line.cold_verification === true)).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
 describe("API keys: errors", () => {
   it("refuses unknown scopes, repeated scopes, empty names and unknown fields with 400", async () => {
     const tenant = await provisionTenant("eu");
