@@ -166,6 +166,10 @@ export async function startTopology(
     port: options.port ?? 0,
     workers: topologyWorkers(scripts, options),
     handleRuntimeStdio: options.onOutput ? pipeLines(options.onOutput) : undefined,
+    // Workers' console output arrives as structured logs, not on the runtime's standard output.
+    handleStructuredLogs: options.onOutput
+      ? (log: { message: string }) => options.onOutput?.(log.message)
+      : undefined,
   } as never);
   const mf = new Miniflare({
     ...base,
