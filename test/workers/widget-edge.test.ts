@@ -180,6 +180,19 @@ describe("widget CORS: preflight", () => {
 });
 
 describe("widget CORS: requests", () => {
+  it("stops an origin at once at this edge when the tenant removes it", async () => {
+    const tenant = await provisionTenant("eu");
+    await setWidgetSettings(tenant, { allowed_origins: [SHOP] });
+    const { tokenId } = await insertWidgetToken(tenant, Date.now() + HOUR_MS);
+    const path = `/v1/widget/me?token_id=${tokenId}`;
+    expect((await preflight(path, SHOP)).status).toBe(204);
+
+    await setWidgetSettings(tenant, { allowed_origins: ["https://new-shop.example"] });
+
+    expect((await preflight(path, SHOP)).status).toBe(403);
+    expect((await preflight(path, "https://new-shop.example")).status).toBe(204);
+  });
+
   it("refuses a request from a origin that is not allowed before it reaches the region", async () => {
     const tenant = await provisionTenant("eu");
     await setWidgetSettings(tenant, { allowed_origins: [SHOP] });

@@ -59,6 +59,16 @@ export class WidgetAccessDirectory {
     return access;
   }
 
+  /**
+   * Drops what this edge holds for a tenant, after it changed its settings here, so that a
+   * removed origin stops at once at this edge; other edges follow within the entry lifetime.
+   */
+  forgetTenant(tenantId: string): void {
+    for (const [tokenId, entry] of this.entries) {
+      if (entry.access?.tenantId === tenantId) this.entries.delete(tokenId);
+    }
+  }
+
   private async fetch(
     region: NonNullable<ReturnType<typeof parseId>>["region"],
     tokenId: string,
