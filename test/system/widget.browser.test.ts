@@ -2,7 +2,7 @@
  * The widget in a real browser: Debian's Chromium, headless, driven by playwright-core. The whole
  * topology runs locally; the example shop from examples/widget serves the merchant page under a
  * strict Content-Security-Policy with Trusted Types. The test sees the balance, redeems with the
- * keyboard, sees the new balance, reverses, and keeps screenshots under test-results/.
+ * keyboard, sees the new balance, reloads, reverses, and keeps screenshots under test-results/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
@@ -131,6 +131,11 @@ describe("widget in headless Chromium", () => {
     const reverse = widget.getByRole("button", { name: "Reverse last redemption" });
     expect(await reverse.isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, "widget-redeemed.png"), fullPage: true });
+
+    // A new page view gets a new token for the same customer and still offers the reversal.
+    await page.reload();
+    await expect.poll(() => balance.textContent(), { timeout: 15_000 }).toBe("380 points");
+    await expect.poll(() => reverse.isVisible()).toBe(true);
 
     await reverse.focus();
     await page.keyboard.press("Enter");

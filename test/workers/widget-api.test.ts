@@ -15,7 +15,11 @@ interface Me {
   customer_id: string;
   balance: { available: number };
   entries: Entry[];
-  widget: { redemption_floor: number; reversal_window_seconds: number };
+  widget: {
+    redemption_floor: number;
+    reversal_window_seconds: number;
+    reversible: { entry_id: string; reversible_until: string }[];
+  };
 }
 
 async function me(token: string): Promise<Me> {
@@ -52,7 +56,11 @@ describe("widget API: happy path", () => {
     expect(view.customer_id).toBe(shopper.customerId);
     expect(view.balance.available).toBe(500);
     expect(view.entries.map((entry) => entry.type)).toEqual(["accrual"]);
-    expect(view.widget).toEqual({ redemption_floor: 50, reversal_window_seconds: 600 });
+    expect(view.widget).toEqual({
+      redemption_floor: 50,
+      reversal_window_seconds: 600,
+      reversible: [],
+    });
   });
 
   it("redeems at the floor, then reverses within the window, restoring the balance", async () => {
@@ -69,9 +77,11 @@ describe("widget API: happy path", () => {
     expect(redeemed.status).toBe(201);
     expect(entry).toMatchObject({ type: "redemption", points: -100 });
     expect(afterRedemption.balance.available).toBe(200);
+    expect(afterRedemption.widget.reversible.map((open) => open.entry_id)).toEqual([entry.id]);
     expect(reversed.status).toBe(201);
     expect(await reversed.json()).toMatchObject({ type: "void", voids: entry.id });
     expect(afterReversal.balance.available).toBe(300);
+    expect(afterReversal.widget.reversible).toEqual([]);
   });
 
   it("replays a redemption sent twice with one Idempotency-Key, redeeming once", async () => {
@@ -138,6 +148,7 @@ describe("widget API: errors", () => {
 
     expect(response.status).toBe(409);
     expect(await problemCode(response)).toBe("reversal_window_closed");
+    expect((await me(shopper.token)).widget.reversible).toEqual([]);
     expect((await me(shopper.token)).balance.available).toBe(90);
   });
 

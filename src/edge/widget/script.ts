@@ -77,7 +77,6 @@ export const WIDGET_SCRIPT = `"use strict";
     constructor() {
       super();
       this.floor = 0;
-      this.windowSeconds = 0;
       this.lastRedemption = null;
       this.closeTimer = 0;
       this.build();
@@ -160,7 +159,6 @@ export const WIDGET_SCRIPT = `"use strict";
 
     render(me) {
       this.floor = me.widget.redemption_floor;
-      this.windowSeconds = me.widget.reversal_window_seconds;
       this.balance.textContent = numbers.format(me.balance.available) + " points";
       this.input.min = String(Math.max(1, this.floor));
       this.input.max = String(me.balance.available);
@@ -175,6 +173,9 @@ export const WIDGET_SCRIPT = `"use strict";
         list.appendChild(item);
       });
       if (me.entries.length === 0) list.appendChild(el("li", {}, "No activity yet."));
+      var open = me.widget.reversible[0];
+      if (open) this.openReversal(open.entry_id, Date.parse(open.reversible_until) - Date.now());
+      else this.closeReversal();
     }
 
     redeem(event) {
@@ -187,23 +188,24 @@ export const WIDGET_SCRIPT = `"use strict";
         return;
       }
       this.busy(true);
-      this.request("POST", "/v1/widget/redemptions", { points: points }).then(function (entry) {
+      this.request("POST", "/v1/widget/redemptions", { points: points }).then(function () {
         self.input.value = "";
-        self.openReversal(entry);
         self.say({ detail: "Redeemed " + numbers.format(points) + " points." }, false);
         return self.refresh();
       }, function (problem) { self.say(problem, true); }).then(function () { self.busy(false); });
     }
 
-    openReversal(entry) {
-      var self = this;
-      this.lastRedemption = entry.id;
-      this.reverseButton.hidden = this.windowSeconds <= 0;
+    openReversal(entryId, remainingMs) {
+      this.lastRedemption = entryId;
+      this.reverseButton.hidden = remainingMs <= 0;
       window.clearTimeout(this.closeTimer);
-      this.closeTimer = window.setTimeout(function () {
-        self.reverseButton.hidden = true;
-        self.lastRedemption = null;
-      }, Math.min(this.windowSeconds * 1000, MAX_TIMER_MS));
+      this.closeTimer = window.setTimeout(this.closeReversal.bind(this), Math.max(0, Math.min(remainingMs, MAX_TIMER_MS)));
+    }
+
+    closeReversal() {
+      window.clearTimeout(this.closeTimer);
+      this.reverseButton.hidden = true;
+      this.lastRedemption = null;
     }
 
     reverse() {
@@ -211,13 +213,12 @@ export const WIDGET_SCRIPT = `"use strict";
       if (this.lastRedemption === null) return;
       this.busy(true);
       this.request("POST", "/v1/widget/redemptions/" + encodeURIComponent(this.lastRedemption) + "/reverse").then(function () {
-        self.lastRedemption = null;
-        self.reverseButton.hidden = true;
+        self.closeReversal();
         self.say({ detail: "Your redemption was reversed." }, false);
         self.input.focus();
         return self.refresh();
       }, function (problem) {
-        self.reverseButton.hidden = true;
+        self.closeReversal();
         self.say(problem, true);
       }).then(function () { self.busy(false); });
     }

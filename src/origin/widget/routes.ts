@@ -33,14 +33,20 @@ export function registerWidgetRoutes(app: OpenAPIHono<OriginBindings>): void {
       services.ledger.entries(tenantId, customerId, WIDGET_ENTRY_COUNT, undefined),
       services.settings.get(tenantId),
     ]);
-
     const { redemption_floor, reversal_window_seconds } = settings.widget;
+    const reversible = await services.widgetRedemptions.reversible(
+      tenantId,
+      customerId,
+      reversal_window_seconds,
+      Date.now(),
+    );
+
     return context.json(
       {
         customer_id: customerId,
         balance,
         entries: entries.data,
-        widget: { redemption_floor, reversal_window_seconds },
+        widget: { redemption_floor, reversal_window_seconds, reversible },
       },
       200,
     );

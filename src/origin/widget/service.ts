@@ -1,7 +1,11 @@
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { DomainError } from "../../shared/problems";
 import type { Database } from "../db/client";
-import { widgetRedemptions } from "../db/schema";
+import { ledgerEntries, widgetRedemptions } from "../db/schema";
+
+/** How many open reversals /v1/widget/me lists; a person redeems a handful at a time. */
+export const MAX_LISTED_REVERSALS = 20;
+
 import type { EntryView } from "../ledger/model";
 
 /** What a widget token may do, beyond the ledger itself: remember and find its redemptions. */
@@ -23,6 +27,45 @@ export class WidgetRedemptionRegistry {
         createdAt: entry.created_at,
       })
       .onConflictDoNothing();
+  }
+
+  /**
+   * The customer's widget redemptions still within the window and not voided, newest first, so
+   * that a widget opened again still offers to reverse them. The server judges the window again
+   * when a reversal arrives; this list is only what to offer.
+   */
+  async reversible(
+    tenantId: string,
+    customerId: string,
+    windowSeconds: number,
+    nowMs: number,
+  ): Promise<{ entry_id: string; reversible_until: string }[]> {
+    const since = new Date(nowMs - windowSeconds * 1000).toISOString();
+    const rows = await this.db
+      .select({ entryId: widgetRedemptions.entryId, createdAt: widgetRedemptions.createdAt })
+      .from(widgetRedemptions)
+      .leftJoin(
+        ledgerEntries,
+        and(
+          eq(ledgerEntries.tenantId, widgetRedemptions.tenantId),
+          eq(ledgerEntries.voids, widgetRedemptions.entryId),
+        ),
+      )
+      .where(
+        and(
+          eq(widgetRedemptions.tenantId, tenantId),
+          eq(widgetRedemptions.customerId, customerId),
+          gt(widgetRedemptions.createdAt, since),
+          isNull(ledgerEntries.id),
+        ),
+      )
+      .orderBy(desc(widgetRedemptions.createdAt))
+      .limit(MAX_LISTED_REVERSALS);
+
+    return rows.map((row) => ({
+      entry_id: row.entryId,
+      reversible_until: new Date(Date.parse(row.createdAt) + windowSeconds * 1000).toISOString(),
+    }));
   }
 
   /** A redemption this customer made through the widget; anything else is not found, alike. */

@@ -30,6 +30,9 @@ export const WidgetMeSchema = z
     widget: z.object({
       redemption_floor: z.number().int(),
       reversal_window_seconds: z.number().int(),
+      reversible: z
+        .array(z.object({ entry_id: z.string(), reversible_until: z.string() }))
+        .openapi({ description: "Widget redemptions that can still be reversed, newest first" }),
     }),
   })
   .openapi("WidgetMe");
