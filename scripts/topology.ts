@@ -40,6 +40,8 @@ export interface TopologyOptions {
   readonly benchRoutes?: boolean;
   /** Receives every line the workers write to standard output and standard error. */
   readonly onOutput?: (line: string) => void;
+  /** Extra bindings per region's origin, for example another KEK provider and its settings. */
+  readonly originBindings?: Partial<Record<Region, Record<string, string>>>;
 }
 
 export function generateAssertionKeys(): AssertionKeys {
@@ -107,7 +109,7 @@ function fromWrangler(configPath: string, env?: string): V4WorkerOptions {
 
 export function topologyWorkers(
   scripts: { edge: string; origin: string },
-  options: Pick<TopologyOptions, "keys" | "rateLimits" | "benchRoutes">,
+  options: Pick<TopologyOptions, "keys" | "rateLimits" | "benchRoutes" | "originBindings">,
 ): V4WorkerOptions[] {
   const edge = fromWrangler("wrangler.toml");
   const limits = edge.ratelimits as Record<string, { simple: { limit: number } }>;
@@ -151,6 +153,7 @@ export function topologyWorkers(
           ...bindings,
           ASSERTION_PUBLIC_KEY: options.keys.publicJwk,
           ...(options.benchRoutes ? { BENCH_ROUTES: "on" } : {}),
+          ...options.originBindings?.[region],
         },
       };
     }),
@@ -165,8 +168,7 @@ export async function startTopology(
     host: "127.0.0.1",
     port: options.port ?? 0,
     workers: topologyWorkers(scripts, options),
-    handleRuntimeStdio: options.onOutput ? pipeLines(options.onOutput) : undefined,
-    // Workers' console output arrives as structured logs, not on the runtime's standard output.
+    // This Miniflare hands workerd's output over as structured records, one per line written.
     handleStructuredLogs: options.onOutput
       ? (log: { message: string }) => options.onOutput?.(log.message)
       : undefined,
@@ -179,20 +181,6 @@ export async function startTopology(
   const url = await mf.ready;
   await applyMigrations(mf);
   return { mf, url };
-}
-
-function pipeLines(onOutput: (line: string) => void) {
-  return (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
-    for (const stream of [stdout, stderr]) {
-      let buffered = "";
-      stream.on("data", (chunk: Buffer) => {
-        buffered += chunk.toString("utf8");
-        const lines = buffered.split("\n");
-        buffered = lines.pop() ?? "";
-        for (const line of lines) onOutput(line);
-      });
-    }
-  };
 }
 
 /**

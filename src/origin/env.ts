@@ -21,4 +21,11 @@ export interface OriginEnv {
   readonly EVENTS: Queue<QueuedEvent>;
   /** `on` only in the benchmark topology: enables the bare insert route that measures the floor. */
   readonly BENCH_ROUTES?: string;
+  /** For `azure-key-vault`: the vault's URL (a var) and the service principal (Worker secrets). */
+  readonly AZURE_KEY_VAULT_URL?: string;
+  readonly AZURE_TENANT_ID?: string;
+  readonly AZURE_CLIENT_ID?: string;
+  readonly AZURE_CLIENT_SECRET?: string;
+  /** Entra ID's token endpoint host; the public cloud's unless set. */
+  readonly AZURE_AUTHORITY_HOST?: string;
 }

@@ -29,6 +29,10 @@ export class CustomerService {
     private readonly cipher: AeadCipher,
   ) {}
 
+  /**
+   * Answers the new customer without its personal data: the first answer to a write is kept for
+   * idempotent replays, and personal data is never stored unsealed. GET with pii:read reads it.
+   */
   async create(tenantId: string, input: OriginCustomerCreate, nowMs: number): Promise<Customer> {
     await this.refuseDuplicate(tenantId, input.email_hash);
 
@@ -40,11 +44,7 @@ export class CustomerService {
         const row = await this.sealedRow(tenantId, customerId, input, dataKey, kekId, nowMs);
         if (await this.insertUnderCurrentKek(row)) {
           this.keys.remember(customerId, dataKey);
-          return toCustomer(row, {
-            email: input.email,
-            name: input.name,
-            externalId: input.external_id,
-          });
+          return toCustomer(row, null);
         }
       } finally {
         dataKey.fill(0);

@@ -61,8 +61,19 @@ export class LocalKekProvider implements KekProvider {
     return this.create(tenantId);
   }
 
+  /**
+   * Overwrites the key material in place before deleting the row, so the page SQLite keeps does
+   * not hold it in its free space. Earlier copies of the page (the write-ahead log before a
+   * checkpoint, backups) can still hold it: this store cannot promise destruction.
+   */
   async destroy(kekId: string): Promise<void> {
-    await this.db.delete(keyEncryptionKeys).where(eq(keyEncryptionKeys.id, kekId));
+    await this.db.batch([
+      this.db
+        .update(keyEncryptionKeys)
+        .set({ material: "0".repeat(KEK_BYTES * 2) })
+        .where(eq(keyEncryptionKeys.id, kekId)),
+      this.db.delete(keyEncryptionKeys).where(eq(keyEncryptionKeys.id, kekId)),
+    ]);
   }
 
   private async importKek(kekId: string): Promise<CryptoKey> {
