@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { problemErrorHandler, problemNotFound } from "../shared/http/problem-handling";
 import { validationHook } from "../shared/http/validation";
 import { DomainError } from "../shared/problems";
+import { registerBenchRoutes } from "./bench/routes";
 import type { OriginBindings } from "./context";
 import { registerCustomerRoutes } from "./customers/routes";
 import { requireAssertion } from "./http/guard";
@@ -35,6 +36,7 @@ export function createOriginApp(): OpenAPIHono<OriginBindings> {
   registerSettingsRoutes(app);
   registerCustomerRoutes(app);
   registerLedgerRoutes(app);
+  registerBenchRoutes(app);
 
   return app;
 }
