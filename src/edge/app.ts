@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { problemErrorHandler, problemNotFound } from "../shared/http/problem-handling";
 import { securityHeaders } from "../shared/http/security-headers";
 import { validationHook } from "../shared/http/validation";
+import { registerBenchRoutes } from "./bench/routes";
 import type { EdgeBindings } from "./context";
 import { requestContext } from "./middleware";
 import { registerApiRoutes } from "./routes/api";
@@ -26,6 +27,7 @@ export function createEdgeApp(): OpenAPIHono<EdgeBindings> {
   registerWidgetRoutes(app);
   registerCredentialHooks(app);
   registerApiRoutes(app);
+  registerBenchRoutes(app);
   registerOpenApiDocument(app);
 
   return app;

@@ -22,4 +22,6 @@ export interface EdgeEnv {
   readonly VERIFICATION_RATE_LIMITER: RateLimit;
   /** Contact address published in security.txt. */
   readonly SECURITY_CONTACT?: string;
+  /** `on` only in the benchmark topology: enables the bare insert route that measures the floor. */
+  readonly BENCH_ROUTES?: string;
 }

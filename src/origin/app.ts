@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { problemErrorHandler, problemNotFound } from "../shared/http/problem-handling";
 import { validationHook } from "../shared/http/validation";
 import { DomainError } from "../shared/problems";
+import { registerBenchRoutes } from "./bench/routes";
 import type { OriginBindings } from "./context";
 import { registerCredentialRoutes } from "./credentials/routes";
 import { registerCustomerRoutes } from "./customers/routes";
@@ -39,6 +40,7 @@ export function createOriginApp(): OpenAPIHono<OriginBindings> {
   registerWidgetRoutes(app);
   registerCustomerRoutes(app);
   registerLedgerRoutes(app);
+  registerBenchRoutes(app);
 
   return app;
 }

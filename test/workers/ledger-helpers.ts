@@ -100,3 +100,11 @@ export async function verify(tenant: TestTenant) {
 export function sumOf(entries: readonly Entry[]): number {
   return entries.reduce((total, entry) => total + entry.points, 0);
 }
+
+export async function entryFrom(response: Response): Promise<Entry> {
+  return (await response.json()) as Entry;
+}
+
+export async function pageFrom(response: Response): Promise<{ data: Entry[]; has_more: boolean }> {
+  return (await response.json()) as { data: Entry[]; has_more: boolean };
+}

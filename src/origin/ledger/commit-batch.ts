@@ -1,5 +1,10 @@
 import { randomBase32 } from "../../shared/encoding";
-import { assertPublishable, type EventPayload, makeEventId } from "../events/publisher";
+import {
+  assertPublishable,
+  type EventPayload,
+  makeEventId,
+  type OutboxEvent,
+} from "../events/publisher";
 import { type ChainPosition, type EntryContent, entryHash } from "./chain";
 import type { EntryDraft, EntryView } from "./model";
 import type { WorkingSet } from "./working-set";
@@ -10,7 +15,7 @@ export type CommittedEntry = {
   readonly body: string;
 };
 
-const EVENT_TYPE = "ledger.entry.created";
+const EVENT_TYPE = "ledger.entry.created" as const;
 
 /**
  * The statements of one commit group, in chain order. Appending an entry hashes it onto the
@@ -19,6 +24,7 @@ const EVENT_TYPE = "ledger.entry.created";
  */
 export class CommitBatch {
   readonly statements: D1PreparedStatement[] = [];
+  readonly events: OutboxEvent[] = [];
   entries = 0;
 
   constructor(
@@ -61,6 +67,12 @@ export class CommitBatch {
         )
         .bind(event.event_id, this.tenantId, EVENT_TYPE, JSON.stringify(event), content.createdAt),
     );
+    this.events.push({
+      id: String(event.event_id),
+      tenantId: this.tenantId,
+      type: EVENT_TYPE,
+      payload: event,
+    });
     this.head = { sequence: content.sequence, hash };
     this.entries += 1;
 

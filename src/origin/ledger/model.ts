@@ -38,6 +38,7 @@ export type LedgerCommand =
       readonly points: number;
       readonly reason: string | null;
       readonly orderId: string | null;
+      /** Null: the tenant's `points_expiry_days` decides, read when the write is planned. */
       readonly expiresAt: string | null;
     }
   | {
@@ -94,6 +95,7 @@ export interface EntryView {
 
 /** The expected refusals of a ledger write; each is a problem code in shared/problems.ts. */
 export type LedgerRefusal =
+  | "customer_erased"
   | "insufficient_points"
   | "already_voided"
   | "entry_not_voidable"

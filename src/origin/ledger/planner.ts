@@ -15,10 +15,11 @@ export async function planCommand(
   command: LedgerCommand,
   entryId: string,
   sequence: number,
+  nowMs: number,
 ): Promise<EntryDraft> {
   switch (command.kind) {
     case "accrual":
-      return planAccrual(set, command, entryId, sequence);
+      return planAccrual(set, command, entryId, sequence, nowMs);
     case "redemption":
       return planRedemption(set, command);
     case "void":
@@ -33,8 +34,11 @@ async function planAccrual(
   command: Extract<LedgerCommand, { kind: "accrual" }>,
   entryId: string,
   sequence: number,
+  nowMs: number,
 ): Promise<EntryDraft> {
+  await set.requireCustomer(command.customerId, true);
   const balance = await set.balance(command.customerId);
+  const expiresAt = command.expiresAt ?? (await set.defaultExpiry(nowMs));
 
   set.addLot({
     id: entryId,
@@ -43,7 +47,7 @@ async function planAccrual(
     points: command.points,
     remaining: command.points,
     refunded: 0,
-    expiresAt: command.expiresAt,
+    expiresAt,
     voided: false,
     createdSequence: sequence,
   });
@@ -57,7 +61,7 @@ async function planAccrual(
     reason: command.reason,
     orderId: command.orderId,
     voids: null,
-    expiresAt: command.expiresAt,
+    expiresAt,
     lots: [[entryId, command.points]],
   };
 }
@@ -66,6 +70,7 @@ async function planRedemption(
   set: WorkingSet,
   command: Extract<LedgerCommand, { kind: "redemption" }>,
 ): Promise<EntryDraft> {
+  await set.requireCustomer(command.customerId, true);
   const balance = await set.balance(command.customerId);
   if (balance.available < command.points) throw insufficient(balance.available);
 
@@ -161,6 +166,7 @@ async function planRefund(
   set: WorkingSet,
   command: Extract<LedgerCommand, { kind: "refund" }>,
 ): Promise<EntryDraft> {
+  await set.requireCustomer(command.customerId, false);
   const orderLots = (await set.orderLots(command.customerId, command.orderId)).filter(
     (lot) => !lot.voided,
   );

@@ -1,7 +1,9 @@
 import { invariant } from "../../shared/assert";
 import type { LotMovement } from "../db/schema";
 import { type EntryType, GENESIS_POSITION } from "./chain";
-import { type Balance, compareLots, emptyBalance, type Lot } from "./model";
+import { type Balance, compareLots, emptyBalance, LedgerRefused, type Lot } from "./model";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Open lots are read in pages of this many, in the order redemptions consume them. */
 export const LOT_PAGE_SIZE = 256;
@@ -59,11 +61,46 @@ export class WorkingSet {
   readonly newLots = new Set<string>();
   readonly voidedInGroup = new Set<string>();
   private readonly openLotCursors = new Map<string, OpenLotCursor>();
+  private readonly customerStatuses = new Map<string, "active" | "erased" | null>();
+  private expiryDays: number | null | undefined;
 
   constructor(
     private readonly db: D1Database,
     private readonly tenantId: string,
   ) {}
+
+  /**
+   * A customer of this tenant, once per group: another tenant's or a missing customer is not
+   * found, alike; an erased one keeps its entries but takes no new points.
+   */
+  async requireCustomer(customerId: string, activeOnly: boolean): Promise<void> {
+    let status = this.customerStatuses.get(customerId);
+    if (status === undefined) {
+      const row = await this.db
+        .prepare("select status from customers where tenant_id = ? and id = ?")
+        .bind(this.tenantId, customerId)
+        .first<{ status: "active" | "erased" }>();
+      status = row?.status ?? null;
+      this.customerStatuses.set(customerId, status);
+    }
+    if (status === null) throw new LedgerRefused("not_found", "No such resource");
+    if (activeOnly && status === "erased") {
+      throw new LedgerRefused("customer_erased", "The customer was erased");
+    }
+  }
+
+  /** The expiry an accrual without `expires_at` gets from the tenant's settings, read once. */
+  async defaultExpiry(nowMs: number): Promise<string | null> {
+    if (this.expiryDays === undefined) {
+      const row = await this.db
+        .prepare("select points_expiry_days from tenant_settings where tenant_id = ?")
+        .bind(this.tenantId)
+        .first<{ points_expiry_days: number | null }>();
+      this.expiryDays = row?.points_expiry_days ?? null;
+    }
+    if (this.expiryDays === null) return null;
+    return new Date(nowMs + this.expiryDays * DAY_MS).toISOString();
+  }
 
   async balance(customerId: string): Promise<Balance> {
     const known = this.balances.get(customerId);

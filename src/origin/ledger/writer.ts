@@ -1,5 +1,6 @@
 import { makeId } from "../../shared/ids";
 import type { Region } from "../../shared/regions";
+import type { OutboxEvent } from "../events/publisher";
 import { type ChainPosition, GENESIS_POSITION } from "./chain";
 import { CommitBatch, type CommittedEntry } from "./commit-batch";
 import { type EntryDraft, LedgerRefused, type LedgerWrite, type WriteOutcome } from "./model";
@@ -47,7 +48,8 @@ export class LedgerWriter {
     private readonly tenantId: string,
     private readonly region: Region,
     private readonly nowMs: () => number = Date.now,
-    private readonly afterCommit: () => void = () => {},
+    /** Hears of each committed group's events, to hand them to the queue without a re-read. */
+    private readonly afterCommit: (events: readonly OutboxEvent[]) => void = () => {},
   ) {}
 
   submit(write: LedgerWrite): Promise<WriteOutcome> {
@@ -139,7 +141,8 @@ export class LedgerWriter {
     for (const write of writes) {
       const entryId = makeId("ent", this.region);
       try {
-        const draft = await planCommand(set, write.command, entryId, batch.head.sequence + 1);
+        const sequence = batch.head.sequence + 1;
+        const draft = await planCommand(set, write.command, entryId, sequence, this.nowMs());
         const committed = await this.appendDraft(set, batch, entryId, draft);
         batch.complete(write.idempotencyKey, committed);
         customers.add(draft.customerId);
@@ -203,7 +206,7 @@ export class LedgerWriter {
     if (batch.entries === 0) return;
     await this.db.batch([...batch.statements, ...batch.stateStatements(set, customers)]);
     this.head = batch.head;
-    this.afterCommit();
+    this.afterCommit(batch.events);
   }
 }
 
