@@ -1,9 +1,12 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ASSERTION_HEADER, signAssertion } from "../../src/shared/assertion";
 import { API_ROUTES } from "../../src/shared/contract";
 import { makeId } from "../../src/shared/ids";
+import { SCOPES } from "../../src/shared/scopes";
 import { TEST_RATE_LIMITS } from "../rate-limits";
 import { createKey, insertWidgetToken, setWidgetSettings } from "./credentials-helpers";
-import { call, problemCode, provisionTenant } from "./helpers";
+import { call, origin, problemCode, provisionTenant } from "./helpers";
 
 const SHOP = "https://shop.example";
 const HOUR_MS = 3_600_000;
@@ -282,5 +285,32 @@ describe("rate limits", () => {
     expect(statuses.length).toBeGreaterThan(TEST_RATE_LIMITS.credentialPerMinute);
     expect(limited!.headers.get("retry-after")).toBe("60");
     expect(other.status).toBe(200);
+  });
+});
+
+describe("widget tokens at the origin: security", () => {
+  it("refuses a widget token's assertion on merchant routes and an API key's on widget routes", async () => {
+    const tenant = await provisionTenant("eu");
+    const sign = (customerId: string | null) =>
+      signAssertion(env.ASSERTION_SIGNING_KEY, {
+        region: "eu",
+        tenantId: tenant.tenantId,
+        principal: customerId ? makeId("wtk", "eu") : tenant.keyId,
+        scopes: customerId ? [] : [...SCOPES],
+        customerId,
+        requestId: `test-${crypto.randomUUID()}`,
+      });
+
+    const asWidget = await origin("eu").fetch("https://origin.internal/v1/settings", {
+      headers: { [ASSERTION_HEADER]: await sign(makeId("cus", "eu")) },
+    });
+    const asKey = await origin("eu").fetch("https://origin.internal/v1/widget/me", {
+      headers: { [ASSERTION_HEADER]: await sign(null) },
+    });
+
+    expect(asWidget.status).toBe(403);
+    expect(await problemCode(asWidget)).toBe("forbidden");
+    expect(asKey.status).toBe(403);
+    expect(await problemCode(asKey)).toBe("forbidden");
   });
 });
