@@ -52,6 +52,11 @@ export function registerWidgetRoutes(app: OpenAPIHono<OriginBindings>): void {
     );
   });
 
+  registerWidgetWrites(app);
+}
+
+/** The widget's one kind of write: a redemption at or above the floor, and its reversal. */
+function registerWidgetWrites(app: OpenAPIHono<OriginBindings>): void {
   app.openapi(guarded(widgetRedemptionRoute), async (context) => {
     const { points } = context.req.valid("json");
     const { tenantId, customerId } = await activeCustomer(context);
