@@ -45,6 +45,10 @@ export default defineConfig({
                     namespace_id: "1001",
                     simple: { limit: TEST_RATE_LIMITS.credentialPerMinute, period: 60 },
                   },
+                  WIDGET_RATE_LIMITER: {
+                    namespace_id: "1003",
+                    simple: { limit: TEST_RATE_LIMITS.widgetPerMinute, period: 60 },
+                  },
                   VERIFICATION_RATE_LIMITER: {
                     namespace_id: "1002",
                     simple: { limit: TEST_RATE_LIMITS.verificationPerMinute, period: 60 },

@@ -29,6 +29,7 @@ export interface AssertionKeys {
 export interface RateLimitOverrides {
   readonly credentialPerMinute?: number;
   readonly verificationPerMinute?: number;
+  readonly widgetPerMinute?: number;
 }
 
 export interface TopologyOptions {
@@ -37,6 +38,8 @@ export interface TopologyOptions {
   readonly persistDir?: string;
   readonly port?: number;
   readonly rateLimits?: RateLimitOverrides;
+  /** Turns on the benchmark's bare insert route (BENCH_ROUTES); never set outside benchmarks. */
+  readonly benchRoutes?: boolean;
   /** Receives every line the workers write to standard output and standard error. */
   readonly onOutput?: (line: string) => void;
   /** Extra bindings per region's origin, for example another KEK provider and its settings. */
@@ -109,12 +112,15 @@ function fromWrangler(configPath: string, env?: string): V4WorkerOptions {
 
 export function topologyWorkers(
   scripts: { edge: string; origin: string },
-  options: Pick<TopologyOptions, "keys" | "rateLimits" | "originBindings">,
+  options: Pick<TopologyOptions, "keys" | "rateLimits" | "benchRoutes" | "originBindings">,
 ): V4WorkerOptions[] {
   const edge = fromWrangler("wrangler.toml");
   const limits = edge.ratelimits as Record<string, { simple: { limit: number } }>;
   if (options.rateLimits?.credentialPerMinute) {
     limits.CREDENTIAL_RATE_LIMITER!.simple.limit = options.rateLimits.credentialPerMinute;
+  }
+  if (options.rateLimits?.widgetPerMinute) {
+    limits.WIDGET_RATE_LIMITER!.simple.limit = options.rateLimits.widgetPerMinute;
   }
   if (options.rateLimits?.verificationPerMinute) {
     limits.VERIFICATION_RATE_LIMITER!.simple.limit = options.rateLimits.verificationPerMinute;
@@ -130,19 +136,27 @@ export function topologyWorkers(
         ...(edge.bindings as object),
         ASSERTION_SIGNING_KEY: options.keys.privateJwk,
         EMAIL_HASH_SECRET: options.keys.emailHashSecret,
+        ...(options.benchRoutes ? { BENCH_ROUTES: "on" } : {}),
       },
     },
     ...REGIONS.map((region) => {
       const origin = fromWrangler("wrangler.origin.toml", region);
+      // workerd does not implement Durable Object jurisdictions; on one machine every object runs
+      // here anyway, so the local topology leaves the jurisdiction out.
+      const { LEDGER_JURISDICTION: _jurisdiction, ...bindings } = origin.bindings as Record<
+        string,
+        unknown
+      >;
       return {
         ...origin,
         name: originWorker(region),
         modules: true,
         scriptPath: scripts.origin,
         bindings: {
-          ...(origin.bindings as object),
+          ...bindings,
           ASSERTION_PUBLIC_KEY: options.keys.publicJwk,
           IDEMPOTENCY_FINGERPRINT_KEY: options.keys.fingerprintKey,
+          ...(options.benchRoutes ? { BENCH_ROUTES: "on" } : {}),
           ...options.originBindings?.[region],
         },
       };

@@ -1,2 +1,6 @@
-/** Rate limits of the test topology: low enough that a test can reach them quickly. */
-export const TEST_RATE_LIMITS = { credentialPerMinute: 300, verificationPerMinute: 10 } as const;
+/** Rate limits the test topology runs with, low enough that tests can reach them quickly. */
+export const TEST_RATE_LIMITS = {
+  credentialPerMinute: 300,
+  verificationPerMinute: 10,
+  widgetPerMinute: 60,
+};

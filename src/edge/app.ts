@@ -2,10 +2,13 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { problemErrorHandler, problemNotFound } from "../shared/http/problem-handling";
 import { securityHeaders } from "../shared/http/security-headers";
 import { validationHook } from "../shared/http/validation";
+import { registerBenchRoutes } from "./bench/routes";
 import type { EdgeBindings } from "./context";
 import { requestContext } from "./middleware";
 import { registerApiRoutes } from "./routes/api";
+import { registerCredentialHooks } from "./routes/credentials";
 import { registerPublicRoutes } from "./routes/public";
+import { registerWidgetRoutes } from "./routes/widget";
 
 /** HTML served by the edge loads only its own scripts and styles. */
 export const CONTENT_SECURITY_POLICY =
@@ -21,7 +24,10 @@ export function createEdgeApp(): OpenAPIHono<EdgeBindings> {
   app.notFound(problemNotFound);
 
   registerPublicRoutes(app);
+  registerWidgetRoutes(app);
+  registerCredentialHooks(app);
   registerApiRoutes(app);
+  registerBenchRoutes(app);
   registerOpenApiDocument(app);
 
   return app;

@@ -16,8 +16,12 @@ export interface EdgeEnv {
   readonly ORIGIN_URL_APAC?: string;
   /** Requests per credential (Workers rate-limit binding). */
   readonly CREDENTIAL_RATE_LIMITER: RateLimit;
+  /** Requests per widget token, lower than an API key's. */
+  readonly WIDGET_RATE_LIMITER: RateLimit;
   /** Cold (Argon2id) verifications per credential id. */
   readonly VERIFICATION_RATE_LIMITER: RateLimit;
   /** Contact address published in security.txt. */
   readonly SECURITY_CONTACT?: string;
+  /** `on` only in the benchmark topology: enables the bare insert route that measures the floor. */
+  readonly BENCH_ROUTES?: string;
 }

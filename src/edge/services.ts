@@ -5,6 +5,7 @@ import { EmailHasher } from "./customers/email-hash";
 import type { EdgeEnv } from "./env";
 import { OriginClient } from "./transport/origin-client";
 import { createOriginTransport } from "./transport/origin-transport";
+import { WidgetAccessDirectory } from "./widget/access-directory";
 
 /** Verdicts live 30 s: under API.md's 60 s revocation bound, with room for clock skew. */
 export const VERIFICATION_CACHE_TTL_MS = 30_000;
@@ -17,6 +18,7 @@ export interface EdgeServices {
   readonly authenticator: Authenticator;
   readonly emailHasher: EmailHasher;
   readonly logger: Logger;
+  readonly widgetAccess: WidgetAccessDirectory;
 }
 
 /**
@@ -35,7 +37,19 @@ export function createEdgeServices(env: EdgeEnv, sink: LogSink = consoleSink): E
     verificationLimiter: env.VERIFICATION_RATE_LIMITER,
   });
 
+  const widgetAccess = new WidgetAccessDirectory({
+    origins,
+    maxEntries: VERIFICATION_CACHE_MAX_ENTRIES,
+    ttlMs: VERIFICATION_CACHE_TTL_MS,
+  });
+
   const emailHasher = new EmailHasher(env.EMAIL_HASH_SECRET, EMAIL_KEY_CACHE_MAX_TENANTS);
 
-  return { origins, authenticator, emailHasher, logger: createLogger(sink, "edge") };
+  return {
+    origins,
+    authenticator,
+    emailHasher,
+    logger: createLogger(sink, "edge"),
+    widgetAccess,
+  };
 }

@@ -3,12 +3,16 @@ import { bodyLimit } from "hono/body-limit";
 import { problemErrorHandler, problemNotFound } from "../shared/http/problem-handling";
 import { validationHook } from "../shared/http/validation";
 import { DomainError } from "../shared/problems";
+import { registerBenchRoutes } from "./bench/routes";
 import type { OriginBindings } from "./context";
+import { registerCredentialRoutes } from "./credentials/routes";
 import { registerCustomerRoutes } from "./customers/routes";
 import { requireAssertion } from "./http/guard";
 import { idempotency } from "./idempotency/middleware";
 import { registerInternalRoutes } from "./internal/routes";
+import { registerLedgerRoutes } from "./ledger/routes";
 import { registerSettingsRoutes } from "./settings/routes";
+import { registerWidgetRoutes } from "./widget/routes";
 
 /** The edge already refuses larger bodies; the origin holds the same line on its own. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -32,7 +36,11 @@ export function createOriginApp(): OpenAPIHono<OriginBindings> {
 
   registerInternalRoutes(app);
   registerSettingsRoutes(app);
+  registerCredentialRoutes(app);
+  registerWidgetRoutes(app);
   registerCustomerRoutes(app);
+  registerLedgerRoutes(app);
+  registerBenchRoutes(app);
 
   return app;
 }

@@ -1,3 +1,6 @@
+import type { QueuedEvent } from "./events/publisher";
+import type { LedgerSequencer } from "./ledger/sequencer";
+
 /** A regional origin's bindings (wrangler.origin.toml, one environment per region). */
 export interface OriginEnv {
   /** `us`, `eu` or `apac`: the region this deployment serves and the audience it accepts. */
@@ -15,6 +18,14 @@ export interface OriginEnv {
   readonly KEYS?: D1Database;
   /** `local` (embedded default, development) or `azure-key-vault`. */
   readonly KEK_PROVIDER?: string;
+  /** One ledger sequencer (Durable Object) per tenant of this region. */
+  readonly LEDGER_SEQUENCER: DurableObjectNamespace<LedgerSequencer>;
+  /** The Durable Object jurisdiction sequencers are created in (`eu` in production), if any. */
+  readonly LEDGER_JURISDICTION?: string;
+  /** The region's event queue, fed from the transactional outbox. */
+  readonly EVENTS: Queue<QueuedEvent>;
+  /** `on` only in the benchmark topology: enables the bare insert route that measures the floor. */
+  readonly BENCH_ROUTES?: string;
   /** For `azure-key-vault`: the vault's URL (a var) and the service principal (Worker secrets). */
   readonly AZURE_KEY_VAULT_URL?: string;
   readonly AZURE_TENANT_ID?: string;

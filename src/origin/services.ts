@@ -1,6 +1,7 @@
 import { hexToBytes } from "../shared/encoding";
 import { consoleSink, createLogger, type Logger, type LogSink } from "../shared/logger";
 import { isRegion, type Region } from "../shared/regions";
+import { CredentialService } from "./credentials/service";
 import { webCryptoAesGcm } from "./customers/aes-gcm";
 import { DataKeyCache } from "./customers/data-key-cache";
 import { KeyCustody } from "./customers/key-custody";
@@ -10,8 +11,10 @@ import { createDatabase, type Database } from "./db/client";
 import type { OriginEnv } from "./env";
 import { IdempotencyStore } from "./idempotency/store";
 import { createKekProvider } from "./keys/provider-choice";
+import { LedgerService } from "./ledger/service";
 import { SettingsService } from "./settings/service";
 import { TenantService } from "./tenants/service";
+import { WidgetRedemptionRegistry } from "./widget/service";
 
 export interface OriginServices {
   readonly region: Region;
@@ -22,9 +25,12 @@ export interface OriginServices {
   readonly fingerprintKey: Promise<CryptoKey>;
   readonly settings: SettingsService;
   readonly tenants: TenantService;
+  readonly credentials: CredentialService;
+  readonly widgetRedemptions: WidgetRedemptionRegistry;
   readonly keys: KeyCustody;
   readonly customers: CustomerService;
   readonly rotation: KeyRotation;
+  readonly ledger: LedgerService;
 }
 
 /** Unwrapped data keys per isolate: bounded so memory stays small, short-lived so erasure holds. */
@@ -60,5 +66,8 @@ export function createOriginServices(env: OriginEnv, sink: LogSink = consoleSink
     ),
     settings: new SettingsService(db),
     tenants: new TenantService(db, env.REGION),
+    credentials: new CredentialService(db, env.REGION),
+    widgetRedemptions: new WidgetRedemptionRegistry(db),
+    ledger: new LedgerService(env.DB, env),
   };
 }

@@ -17,6 +17,8 @@ export interface LogFields {
   readonly principal?: string;
   readonly error_name?: string;
   readonly count?: number;
+  /** True when authenticating this request needed an Argon2id verification (a cache miss). */
+  readonly cold_verification?: boolean;
 }
 
 export type LogSink = (line: string) => void;

@@ -11,12 +11,18 @@ export const PROBLEMS = {
   unauthorized: { status: 401, title: "Authentication is required" },
   insufficient_scope: { status: 403, title: "The credential lacks the required scope" },
   forbidden: { status: 403, title: "The credential may not use this route" },
+  origin_not_allowed: { status: 403, title: "This origin may not use the widget API" },
   not_found: { status: 404, title: "The resource does not exist" },
   idempotency_key_in_progress: {
     status: 409,
     title: "A request with this Idempotency-Key is still being processed",
   },
   customer_exists: { status: 409, title: "A customer with this email already exists" },
+  already_voided: { status: 409, title: "The entry has been voided already" },
+  reversal_window_closed: {
+    status: 409,
+    title: "The time to reverse this redemption has passed",
+  },
   customer_erased: { status: 410, title: "The customer's personal data was erased" },
   payload_too_large: { status: 413, title: "The request body is too large" },
   unsupported_media_type: { status: 415, title: "The request body must be application/json" },
@@ -24,9 +30,14 @@ export const PROBLEMS = {
     status: 422,
     title: "The Idempotency-Key was already used with a different request",
   },
+  insufficient_points: { status: 422, title: "The available balance is too small" },
+  refund_exceeds_accrual: { status: 422, title: "More than is left to refund for this order" },
+  entry_not_voidable: { status: 422, title: "Only accruals and redemptions can be voided" },
+  below_floor: { status: 422, title: "Fewer points than the smallest redemption allowed" },
   rate_limited: { status: 429, title: "Too many requests" },
   internal_error: { status: 500, title: "An internal error occurred" },
   origin_unavailable: { status: 503, title: "The region is temporarily unavailable" },
+  ledger_busy: { status: 503, title: "The ledger is busy; retry shortly" },
   key_service_unavailable: { status: 503, title: "The key service is temporarily unavailable" },
 } as const satisfies Record<string, { status: number; title: string }>;
 

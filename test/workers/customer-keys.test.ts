@@ -7,6 +7,7 @@ import { rotateAfterErasure, runScheduledRotations } from "../../src/origin/cust
 import { openField } from "../../src/origin/customers/sealing";
 import { CustomerService } from "../../src/origin/customers/service";
 import { createDatabase } from "../../src/origin/db/client";
+import type { OriginEnv } from "../../src/origin/env";
 import type { KekProvider } from "../../src/origin/keys/kek-provider";
 import { LocalKekProvider } from "../../src/origin/keys/local-provider";
 import { createOriginServices } from "../../src/origin/services";
@@ -40,7 +41,8 @@ function originServicesEu() {
       KEYS: env.KEYS_EU,
       ASSERTION_PUBLIC_KEY: env.ASSERTION_PUBLIC_KEY,
       IDEMPOTENCY_FINGERPRINT_KEY: "5a".repeat(32),
-    },
+      // The ledger's bindings are not used by the key rotation under test.
+    } as OriginEnv,
     () => {},
   );
 }

@@ -1,4 +1,5 @@
 import { type ParsedCredential, parseCredential } from "../../shared/credentials";
+import { bytesToHex } from "../../shared/encoding";
 import { PLATFORM_PRINCIPAL } from "../../shared/principals";
 import { DomainError } from "../../shared/problems";
 import { verifySecret } from "../../shared/secret-hash";
@@ -39,6 +40,13 @@ export interface AuthenticatorOptions {
  */
 export class Authenticator {
   private readonly nowMs: () => number;
+  /**
+   * Cold verifications under way, by credential id and secret digest. Requests that arrive with
+   * the same credential while its Argon2id runs wait for that one instead of starting their own,
+   * so a burst on a cold key costs one verification and one count on the verification limit.
+   * Entries leave when their verification ends, so the map never outgrows the requests in flight.
+   */
+  private readonly inFlight = new Map<string, Promise<CachedPrincipal>>();
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -50,6 +58,20 @@ export class Authenticator {
     const cached = await this.options.cache.get(parsed.id, parsed.secret);
     if (cached) return { ...cached, region: parsed.region, coldVerification: false };
 
+    const flightKey = `${parsed.id}:${bytesToHex(await sha256(parsed.secret))}`;
+    const pending = this.inFlight.get(flightKey);
+    if (pending) return { ...(await pending), region: parsed.region, coldVerification: false };
+
+    const verification = this.verifyCold(parsed, requestId);
+    this.inFlight.set(flightKey, verification);
+    try {
+      return { ...(await verification), region: parsed.region, coldVerification: true };
+    } finally {
+      this.inFlight.delete(flightKey);
+    }
+  }
+
+  private async verifyCold(parsed: ParsedCredential, requestId: string): Promise<CachedPrincipal> {
     const { success } = await this.options.verificationLimiter.limit({ key: parsed.id });
     if (!success) throw rateLimited();
 
@@ -58,7 +80,7 @@ export class Authenticator {
 
     const notAfterMs = record.expires_at ? Date.parse(record.expires_at) : undefined;
     await this.options.cache.set(principal, parsed.secret, notAfterMs);
-    return { ...principal, region: parsed.region, coldVerification: true };
+    return principal;
   }
 
   /** Revocation at this edge takes effect at once; other edges drop it when the entry expires. */
@@ -104,6 +126,10 @@ export class Authenticator {
       customerId: record.customer_id,
     };
   }
+}
+
+async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
 }
 
 function parseBearer(authorization: string | undefined): ParsedCredential {

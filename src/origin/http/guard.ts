@@ -87,6 +87,12 @@ export function requireTenantScope(spec: ApiRoute) {
     ) {
       throw new DomainError("not_found", "No such resource");
     }
+    // A widget token's assertion names its customer; an API key's names none. Each opens only its
+    // own routes here too, whatever the edge let through.
+    const isWidget = typeof claims.customerId === "string";
+    if (isWidget !== (spec.credential === "widget_token")) {
+      throw new DomainError("forbidden", "This credential may not use this route");
+    }
     if (spec.scope !== null && !claims.scopes.includes(spec.scope)) {
       throw new DomainError("insufficient_scope", `This route needs the ${spec.scope} scope`, {
         required_scope: spec.scope,

@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import type { AssertionClaims } from "../../shared/assertion";
 import { requiresIdempotencyKey } from "../../shared/contract";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../shared/contract/common";
 import { bytesToHex } from "../../shared/encoding";
@@ -7,6 +8,12 @@ import { type OriginBindings, tenantOf } from "../context";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 export const REPLAYED_HEADER = "idempotency-replayed";
+/**
+ * A route whose answer holds a secret (a new API key or widget token) names the secret's fields in
+ * this header. The stored copy for replays has them set to null, so no secret rests in the
+ * idempotency table; the header itself never leaves the origin.
+ */
+export const SECRET_FIELDS_HEADER = "loyaltyos-secret-fields";
 
 /**
  * API.md, Conventions: every write under /v1 except DELETE takes an Idempotency-Key. The first
@@ -16,10 +23,12 @@ export const REPLAYED_HEADER = "idempotency-replayed";
 export const idempotency = createMiddleware<OriginBindings>(async (context, next) => {
   if (!requiresIdempotencyKey(context.req.method)) return next();
 
-  const key = context.req.header(IDEMPOTENCY_HEADER);
-  if (key === undefined) throw new DomainError("idempotency_key_missing");
-  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw new DomainError("idempotency_key_invalid");
-  const tenantId = tenantOf(context.get("claims"));
+  const requested = context.req.header(IDEMPOTENCY_HEADER);
+  if (requested === undefined) throw new DomainError("idempotency_key_missing");
+  if (!IDEMPOTENCY_KEY_PATTERN.test(requested)) throw new DomainError("idempotency_key_invalid");
+  const claims = context.get("claims");
+  const tenantId = tenantOf(claims);
+  const key = storedIdempotencyKey(claims, requested);
   const store = context.get("services").idempotency;
   const fingerprint = await fingerprintOf(
     await context.get("services").fingerprintKey,
@@ -39,6 +48,7 @@ export const idempotency = createMiddleware<OriginBindings>(async (context, next
     await store.release(tenantId, key);
     throw error;
   }
+  if (context.get("idempotencyCompleted")) return;
   await remember(
     context.res,
     () => store.release(tenantId, key),
@@ -46,13 +56,32 @@ export const idempotency = createMiddleware<OriginBindings>(async (context, next
   );
 });
 
+/**
+ * Keys are the tenant's; a widget token's keys are also its customer's, so that one customer can
+ * never replay, and so read, another customer's answer by reusing a key. A route that completes
+ * the record itself (ledger writes) must name it by this stored key.
+ */
+export function storedIdempotencyKey(claims: AssertionClaims, requested: string): string {
+  return claims.customerId ? `${claims.customerId}:${requested}` : requested;
+}
+
 async function remember(
   response: Response,
   release: () => Promise<void>,
   complete: (stored: { status: number; body: string }) => Promise<void>,
 ): Promise<void> {
   if (response.status >= 500) return release();
-  return complete({ status: response.status, body: await response.clone().text() });
+  const secretFields = response.headers.get(SECRET_FIELDS_HEADER);
+  response.headers.delete(SECRET_FIELDS_HEADER);
+  const body = await response.clone().text();
+  return complete({ status: response.status, body: withoutSecrets(body, secretFields) });
+}
+
+function withoutSecrets(body: string, secretFields: string | null): string {
+  if (secretFields === null) return body;
+  const document = JSON.parse(body) as Record<string, unknown>;
+  for (const field of secretFields.split(",")) document[field.trim()] = null;
+  return JSON.stringify(document);
 }
 
 function replay(status: number, body: string): Response {

@@ -23,6 +23,13 @@ export function registerInternalRoutes(app: OpenAPIHono<OriginBindings>): void {
 
     const record = await services.tenants.credential(id);
     if (!record) throw new DomainError("not_found", "No such resource");
+    // A widget token is only as alive as its customer: erasure ends it at the next verification.
+    if (
+      record.customer_id !== null &&
+      (await services.credentials.customerStatus(record.tenant_id, record.customer_id)) !== "active"
+    ) {
+      throw new DomainError("not_found", "No such resource");
+    }
     return context.json(record);
   });
 

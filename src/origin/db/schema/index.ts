@@ -2,3 +2,5 @@
 
 export * from "./customers";
 export * from "./foundation";
+export * from "./ledger";
+export * from "./widget";

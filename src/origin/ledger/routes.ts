@@ -1,0 +1,169 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import {
+  createAccrualRoute,
+  createExpiryRunRoute,
+  createRedemptionRoute,
+  createRefundRoute,
+  createVoidRoute,
+  DEFAULT_ENTRY_PAGE_SIZE,
+  getBalanceRoute,
+  listEntriesRoute,
+  verifyLedgerRoute,
+} from "../../shared/contract/ledger";
+import { DomainError } from "../../shared/problems";
+import { type OriginBindings, tenantOf } from "../context";
+import { guarded } from "../http/routes";
+import { IDEMPOTENCY_HEADER } from "../idempotency/middleware";
+import type { LedgerCommand, WriteOutcome } from "./model";
+
+/** A busy sequencer asks the client to come back after this long. */
+const BUSY_RETRY_AFTER_SECONDS = 1;
+
+type LedgerContext = Context<OriginBindings>;
+
+export function registerLedgerRoutes(app: OpenAPIHono<OriginBindings>): void {
+  app.openapi(guarded(createAccrualRoute), async (context) => {
+    const { id } = context.req.valid("param");
+    const body = context.req.valid("json");
+    const tenantId = tenantOf(context.get("claims"));
+
+    const command: LedgerCommand = {
+      kind: "accrual",
+      customerId: id,
+      points: body.points,
+      reason: body.reason ?? null,
+      orderId: body.order_id ?? null,
+      expiresAt: requestedExpiry(body.expires_at, Date.now()),
+    };
+
+    return submit(context, tenantId, command);
+  });
+
+  app.openapi(guarded(createRedemptionRoute), async (context) => {
+    const { id } = context.req.valid("param");
+    const body = context.req.valid("json");
+    const tenantId = tenantOf(context.get("claims"));
+
+    const command: LedgerCommand = {
+      kind: "redemption",
+      customerId: id,
+      points: body.points,
+      reason: body.reason ?? null,
+    };
+
+    return submit(context, tenantId, command);
+  });
+
+  app.openapi(guarded(createVoidRoute), async (context) => {
+    const { id } = context.req.valid("param");
+    const body = context.req.valid("json");
+    const tenantId = tenantOf(context.get("claims"));
+
+    const command: LedgerCommand = { kind: "void", entryId: id, reason: body.reason ?? null };
+
+    return submit(context, tenantId, command);
+  });
+
+  app.openapi(guarded(createRefundRoute), async (context) => {
+    const { id } = context.req.valid("param");
+    const body = context.req.valid("json");
+    const tenantId = tenantOf(context.get("claims"));
+
+    const command: LedgerCommand = {
+      kind: "refund",
+      customerId: id,
+      orderId: body.order_id,
+      points: body.points ?? null,
+    };
+
+    return submit(context, tenantId, command);
+  });
+
+  registerExpiryAndReads(app);
+}
+
+function registerExpiryAndReads(app: OpenAPIHono<OriginBindings>): void {
+  app.openapi(guarded(createExpiryRunRoute), async (context) => {
+    const tenantId = tenantOf(context.get("claims"));
+
+    const expired = await context.get("services").ledger.expire(tenantId, Date.now());
+
+    return context.json({ expired_entries: expired }, 200);
+  });
+
+  app.openapi(guarded(getBalanceRoute), async (context) => {
+    const { id } = context.req.valid("param");
+    const tenantId = tenantOf(context.get("claims"));
+    const ledger = context.get("services").ledger;
+
+    await ledger.customerStatus(tenantId, id);
+    const balance = await ledger.balance(tenantId, id);
+
+    return context.json(balance, 200);
+  });
+
+  app.openapi(guarded(listEntriesRoute), async (context) => {
+    const { id } = context.req.valid("param");
+    const query = context.req.valid("query");
+    const tenantId = tenantOf(context.get("claims"));
+    const ledger = context.get("services").ledger;
+
+    await ledger.customerStatus(tenantId, id);
+    const limit = query.limit ?? DEFAULT_ENTRY_PAGE_SIZE;
+    const page = await ledger.entries(tenantId, id, limit, query.starting_after);
+
+    return context.json(page, 200);
+  });
+
+  app.openapi(guarded(verifyLedgerRoute), async (context) => {
+    const verification = await context
+      .get("services")
+      .ledger.verify(tenantOf(context.get("claims")));
+    return context.json(verification, 200);
+  });
+}
+
+/**
+ * API.md: `expires_at` lies in the future. Without it the tenant's `points_expiry_days` decides,
+ * which the sequencer reads when it plans the write, so a settings change applies from the next
+ * group on. The customer checks (404 for another tenant's or a missing customer, 410 for an erased
+ * one) happen there too, once per group.
+ */
+function requestedExpiry(requested: string | undefined, nowMs: number): string | null {
+  if (requested === undefined) return null;
+
+  const expiresMs = Date.parse(requested);
+  if (!(expiresMs > nowMs)) {
+    throw new DomainError("validation_failed", "expires_at must lie in the future", {
+      errors: [{ path: "json.expires_at", message: "must lie in the future" }],
+    });
+  }
+  return new Date(expiresMs).toISOString();
+}
+
+async function submit(context: LedgerContext, tenantId: string, command: LedgerCommand) {
+  const idempotencyKey = context.req.header(IDEMPOTENCY_HEADER) ?? null;
+
+  const outcome = await context.get("services").ledger.write(tenantId, { command, idempotencyKey });
+
+  return respond(context, outcome, idempotencyKey !== null);
+}
+
+/**
+ * A committed entry answers with the very body its idempotency record already stores, so a
+ * replay is byte for byte the first answer.
+ */
+function respond(context: LedgerContext, outcome: WriteOutcome, completed: boolean): never {
+  if (!outcome.ok) {
+    const headers: Record<string, string> =
+      outcome.code === "ledger_busy" ? { "retry-after": String(BUSY_RETRY_AFTER_SECONDS) } : {};
+    throw new DomainError(outcome.code, outcome.detail, outcome.extensions ?? {}, headers);
+  }
+  if (completed) context.set("idempotencyCompleted", true);
+  // The route's typed JSON helper would serialise the entry again; the stored bytes are the answer.
+  return new Response(outcome.body, {
+    status: 201,
+    headers: { "content-type": "application/json" },
+  }) as never;
+}
