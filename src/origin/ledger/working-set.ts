@@ -70,6 +70,42 @@ export class WorkingSet {
   ) {}
 
   /**
+   * Reads what a group's writes will need in one round trip: the named customers' statuses and
+   * balance snapshots, and the tenant's expiry setting. A group names at most MAX_GROUP_WRITES
+   * customers, which keeps the statements within D1's bound on parameters.
+   */
+  async prefetch(customerIds: readonly string[]): Promise<void> {
+    const unique = [...new Set(customerIds)];
+    if (unique.length === 0) return;
+
+    const marks = unique.map(() => "?").join(", ");
+    const [customers, balances, settings] = await this.db.batch<Record<string, unknown>>([
+      this.db
+        .prepare(`select id, status from customers where tenant_id = ? and id in (${marks})`)
+        .bind(this.tenantId, ...unique),
+      this.db
+        .prepare(
+          `select customer_id, available, lifetime_accrued, lifetime_redeemed, lifetime_expired, sequence, hash from ledger_balances where tenant_id = ? and customer_id in (${marks})`,
+        )
+        .bind(this.tenantId, ...unique),
+      this.db
+        .prepare("select points_expiry_days from tenant_settings where tenant_id = ?")
+        .bind(this.tenantId),
+    ]);
+
+    for (const id of unique) this.customerStatuses.set(id, null);
+    for (const row of customers!.results as { id: string; status: "active" | "erased" }[]) {
+      this.customerStatuses.set(row.id, row.status);
+    }
+    for (const id of unique) this.balances.set(id, emptyBalance(GENESIS_POSITION));
+    for (const row of balances!.results as unknown as (BalanceRow & { customer_id: string })[]) {
+      this.balances.set(row.customer_id, balanceFromRow(row));
+    }
+    const setting = settings!.results[0] as { points_expiry_days: number | null } | undefined;
+    this.expiryDays = setting?.points_expiry_days ?? null;
+  }
+
+  /**
    * A customer of this tenant, once per group: another tenant's or a missing customer is not
    * found, alike; an erased one keeps its entries but takes no new points.
    */

@@ -137,6 +137,9 @@ export class LedgerWriter {
     const batch = new CommitBatch(this.db, this.tenantId, await this.chainHead());
     const customers = new Set<string>();
     const outcomes: WriteOutcome[] = [];
+    await set.prefetch(
+      writes.flatMap(({ command }) => ("customerId" in command ? [command.customerId] : [])),
+    );
 
     for (const write of writes) {
       const entryId = makeId("ent", this.region);
