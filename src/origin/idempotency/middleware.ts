@@ -4,6 +4,7 @@ import { IDEMPOTENCY_KEY_PATTERN } from "../../shared/contract/common";
 import { bytesToHex } from "../../shared/encoding";
 import { DomainError, PROBLEM_CONTENT_TYPE } from "../../shared/problems";
 import { type OriginBindings, tenantOf } from "../context";
+import { isSequencedWrite } from "./sequenced";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 export const REPLAYED_HEADER = "idempotency-replayed";
@@ -15,6 +16,7 @@ export const REPLAYED_HEADER = "idempotency-replayed";
  */
 export const idempotency = createMiddleware<OriginBindings>(async (context, next) => {
   if (!requiresIdempotencyKey(context.req.method)) return next();
+  if (isSequencedWrite(context.req.path)) return next();
 
   const key = context.req.header(IDEMPOTENCY_HEADER);
   if (key === undefined) throw new DomainError("idempotency_key_missing");
@@ -38,7 +40,6 @@ export const idempotency = createMiddleware<OriginBindings>(async (context, next
     await store.release(tenantId, key);
     throw error;
   }
-  if (context.get("idempotencyCompleted")) return;
   await remember(
     context.res,
     () => store.release(tenantId, key),
@@ -63,7 +64,8 @@ function replay(status: number, body: string): Response {
   });
 }
 
-async function fingerprintOf(method: string, path: string, body: string): Promise<string> {
+/** What identifies a request's content: its method, path and exact body, hashed. */
+export async function fingerprintOf(method: string, path: string, body: string): Promise<string> {
   const input = new TextEncoder().encode(`${method.toUpperCase()} ${path}\n${body}`);
   return bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", input)));
 }
