@@ -11,6 +11,8 @@ import { LedgerWriter } from "./writer";
 
 /** When sending events right after a commit fails, the outbox is drained this much later. */
 export const OUTBOX_RETRY_DELAY_MS = 30_000;
+/** Sent events are removed from the outbox in bulk this long after the first of them was sent. */
+export const OUTBOX_DELETE_DELAY_MS = 250;
 /** The one value a sequencer stores itself: its tenant, so that an alarm knows whose outbox. */
 const TENANT_KEY = "tenant_id";
 
@@ -27,6 +29,8 @@ export class LedgerSequencer extends DurableObject<OriginEnv> {
   private tenantId: string | null = null;
   private publishing = false;
   private readonly unsent: OutboxEvent[] = [];
+  private readonly sent: string[] = [];
+  private forgetTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly logger: Logger;
 
   constructor(ctx: DurableObjectState, env: OriginEnv) {
@@ -66,9 +70,10 @@ export class LedgerSequencer extends DurableObject<OriginEnv> {
   }
 
   /**
-   * Sends committed events to the queue, then removes them from the outbox. Events that arrive
-   * while a send is under way wait for the next round, so sends never overlap. If the queue
-   * refuses, the rows stay in the outbox and an alarm drains it later from the database.
+   * Sends committed events to the queue. Events that arrive while a send is under way wait for
+   * the next round, so sends never overlap. Sent events leave the outbox in bulk a moment later
+   * (forgetSent), which under load is one delete for many groups instead of one per group. If the
+   * queue refuses, the rows stay in the outbox and an alarm drains it later from the database.
    */
   private async publish(events: readonly OutboxEvent[]): Promise<void> {
     this.unsent.push(...events);
@@ -77,7 +82,14 @@ export class LedgerSequencer extends DurableObject<OriginEnv> {
     try {
       while (this.unsent.length > 0) {
         const chunk = this.unsent.splice(0, OUTBOX_DRAIN_BATCH);
-        await sendAndForget(this.env, chunk);
+        await this.env.EVENTS.sendBatch(
+          chunk.map((event) => ({
+            body: { type: event.type, payload: event.payload },
+            contentType: "json" as const,
+          })),
+        );
+        this.sent.push(...chunk.map((event) => event.id));
+        this.forgetSoon();
       }
     } catch (error) {
       this.unsent.length = 0;
@@ -85,6 +97,35 @@ export class LedgerSequencer extends DurableObject<OriginEnv> {
     } finally {
       this.publishing = false;
     }
+  }
+
+  private forgetSoon(): void {
+    if (this.forgetTimer !== null) return;
+    this.forgetTimer = setTimeout(() => {
+      this.forgetTimer = null;
+      void this.forgetSent();
+    }, OUTBOX_DELETE_DELAY_MS);
+  }
+
+  /** Removes sent events from the outbox; a crash before this only means a second delivery. */
+  private async forgetSent(): Promise<void> {
+    const ids = this.sent.splice(0, this.sent.length);
+    const statements = [];
+    for (let start = 0; start < ids.length; start += OUTBOX_DRAIN_BATCH) {
+      const chunk = ids.slice(start, start + OUTBOX_DRAIN_BATCH);
+      const marks = chunk.map(() => "?").join(", ");
+      statements.push(
+        this.env.DB.prepare(`delete from event_outbox where id in (${marks})`).bind(...chunk),
+      );
+    }
+    if (statements.length === 0) return;
+    await this.env.DB.batch(statements).catch((error: Error) => {
+      // The rows stay and the scheduled drain sends them once more; consumers de-duplicate.
+      this.logger.log("warn", "outbox_delete_failed", {
+        tenant_id: this.tenantId ?? undefined,
+        error_name: error.name,
+      });
+    });
   }
 
   private async drain(): Promise<void> {
@@ -104,19 +145,6 @@ export class LedgerSequencer extends DurableObject<OriginEnv> {
     if (this.tenantId !== null) await this.ctx.storage.put(TENANT_KEY, this.tenantId);
     await this.ctx.storage.setAlarm(Date.now() + OUTBOX_RETRY_DELAY_MS);
   }
-}
-
-async function sendAndForget(env: OriginEnv, events: readonly OutboxEvent[]): Promise<void> {
-  await env.EVENTS.sendBatch(
-    events.map((event) => ({
-      body: { type: event.type, payload: event.payload },
-      contentType: "json" as const,
-    })),
-  );
-  const placeholders = events.map(() => "?").join(", ");
-  await env.DB.prepare(`delete from event_outbox where id in (${placeholders})`)
-    .bind(...events.map((event) => event.id))
-    .run();
 }
 
 /**
