@@ -22,6 +22,8 @@ export interface AssertionKeys {
   readonly publicJwk: string;
   /** The edge's EMAIL_HASH_SECRET: 32 random bytes as hex. */
   readonly emailHashSecret: string;
+  /** The origins' IDEMPOTENCY_FINGERPRINT_KEY: 32 random bytes as hex. */
+  readonly fingerprintKey: string;
 }
 
 export interface RateLimitOverrides {
@@ -39,6 +41,8 @@ export interface TopologyOptions {
   readonly benchRoutes?: boolean;
   /** Receives every line the workers write to standard output and standard error. */
   readonly onOutput?: (line: string) => void;
+  /** Extra bindings per region's origin, for example another KEK provider and its settings. */
+  readonly originBindings?: Partial<Record<Region, Record<string, string>>>;
 }
 
 export function generateAssertionKeys(): AssertionKeys {
@@ -47,6 +51,7 @@ export function generateAssertionKeys(): AssertionKeys {
     privateJwk: JSON.stringify(privateKey.export({ format: "jwk" })),
     publicJwk: JSON.stringify(publicKey.export({ format: "jwk" })),
     emailHashSecret: randomBytes(32).toString("hex"),
+    fingerprintKey: randomBytes(32).toString("hex"),
   };
 }
 
@@ -56,7 +61,7 @@ export function loadOrCreateKeys(dataDir: string): AssertionKeys {
   const stored = existsSync(path)
     ? (JSON.parse(readFileSync(path, "utf8")) as Partial<AssertionKeys>)
     : {};
-  if (stored.privateJwk && stored.publicJwk && stored.emailHashSecret) {
+  if (stored.privateJwk && stored.publicJwk && stored.emailHashSecret && stored.fingerprintKey) {
     return stored as AssertionKeys;
   }
 
@@ -106,7 +111,7 @@ function fromWrangler(configPath: string, env?: string): V4WorkerOptions {
 
 export function topologyWorkers(
   scripts: { edge: string; origin: string },
-  options: Pick<TopologyOptions, "keys" | "rateLimits" | "benchRoutes">,
+  options: Pick<TopologyOptions, "keys" | "rateLimits" | "benchRoutes" | "originBindings">,
 ): V4WorkerOptions[] {
   const edge = fromWrangler("wrangler.toml");
   const limits = edge.ratelimits as Record<string, { simple: { limit: number } }>;
@@ -146,7 +151,9 @@ export function topologyWorkers(
         bindings: {
           ...bindings,
           ASSERTION_PUBLIC_KEY: options.keys.publicJwk,
+          IDEMPOTENCY_FINGERPRINT_KEY: options.keys.fingerprintKey,
           ...(options.benchRoutes ? { BENCH_ROUTES: "on" } : {}),
+          ...options.originBindings?.[region],
         },
       };
     }),
@@ -161,7 +168,10 @@ export async function startTopology(
     host: "127.0.0.1",
     port: options.port ?? 0,
     workers: topologyWorkers(scripts, options),
-    handleRuntimeStdio: options.onOutput ? pipeLines(options.onOutput) : undefined,
+    // This Miniflare hands workerd's output over as structured records, one per line written.
+    handleStructuredLogs: options.onOutput
+      ? (log: { message: string }) => options.onOutput?.(log.message)
+      : undefined,
   } as never);
   const mf = new Miniflare({
     ...base,
@@ -171,20 +181,6 @@ export async function startTopology(
   const url = await mf.ready;
   await applyMigrations(mf);
   return { mf, url };
-}
-
-function pipeLines(onOutput: (line: string) => void) {
-  return (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
-    for (const stream of [stdout, stderr]) {
-      let buffered = "";
-      stream.on("data", (chunk: Buffer) => {
-        buffered += chunk.toString("utf8");
-        const lines = buffered.split("\n");
-        buffered = lines.pop() ?? "";
-        for (const line of lines) onOutput(line);
-      });
-    }
-  };
 }
 
 /**

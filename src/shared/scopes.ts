@@ -14,7 +14,11 @@ export const SCOPES = [
 export type Scope = (typeof SCOPES)[number];
 
 /** Scopes that only the platform itself holds, never a merchant credential. */
-export const PLATFORM_SCOPES = ["platform:provision", "platform:credentials"] as const;
+export const PLATFORM_SCOPES = [
+  "platform:provision",
+  "platform:credentials",
+  "platform:keys",
+] as const;
 
 export type PlatformScope = (typeof PLATFORM_SCOPES)[number];
 

@@ -3,7 +3,7 @@ import { base64UrlToBytes, bytesToBase64Url } from "../../shared/encoding";
 import type { Logger } from "../../shared/logger";
 import type { Database } from "../db/client";
 import { customerKeyStates } from "../db/schema";
-import { type KekProvider, withKeyService } from "../keys/kek-provider";
+import { KEY_SERVICE_TIMEOUT_MS, type KekProvider, withKeyService } from "../keys/kek-provider";
 import type { DataKeyCache } from "./data-key-cache";
 
 export interface StoredDataKey {
@@ -24,6 +24,7 @@ export class KeyCustody {
     readonly provider: KekProvider,
     private readonly cache: DataKeyCache,
     private readonly logger: Logger,
+    private readonly timeoutMs: number = KEY_SERVICE_TIMEOUT_MS,
   ) {}
 
   /** The tenant's current KEK, created with the tenant's first customer. */
@@ -71,7 +72,7 @@ export class KeyCustody {
   }
 
   call<Result>(operation: () => Promise<Result>): Promise<Result> {
-    return withKeyService(operation, undefined, (error) => {
+    return withKeyService(operation, this.timeoutMs, (error) => {
       this.logger.log("error", "key_service_failed", {
         code: "key_service_unavailable",
         error_name: error instanceof Error ? error.name : "unknown",

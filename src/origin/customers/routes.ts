@@ -9,6 +9,7 @@ import {
 } from "../../shared/contract/customers";
 import { type OriginBindings, tenantOf } from "../context";
 import { guarded } from "../http/routes";
+import { rotateAfterErasure } from "./scheduled";
 
 /**
  * The origin's forms of the customer routes. Creation and lookup differ from the public contract
@@ -65,11 +66,15 @@ export function registerCustomerRoutes(app: OpenAPIHono<OriginBindings>): void {
 
   app.openapi(guarded(eraseCustomerRoute), async (context) => {
     const { id } = context.req.valid("param");
+    const tenantId = tenantOf(context.get("claims"));
+    const services = context.get("services");
 
-    const erasure = await context
-      .get("services")
-      .customers.erase(tenantOf(context.get("claims")), id, Date.now());
+    const erasure = await services.customers.erase(tenantId, id, Date.now());
 
+    // The rotation that makes this erasure hold against backups runs after the answer is sent.
+    if (erasure.receipt.final_at === null) {
+      context.executionCtx.waitUntil(rotateAfterErasure(services, tenantId, Date.now()));
+    }
     return context.json(erasure, 200);
   });
 }

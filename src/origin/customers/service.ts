@@ -29,28 +29,30 @@ export class CustomerService {
     private readonly cipher: AeadCipher,
   ) {}
 
+  /**
+   * Answers the new customer without its personal data: the first answer to a write is kept for
+   * idempotent replays, and personal data is never stored unsealed. GET with pii:read reads it.
+   */
   async create(tenantId: string, input: OriginCustomerCreate, nowMs: number): Promise<Customer> {
-    await this.refuseDuplicate(tenantId, input.email_hash);
-
     for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
-      const kekId = await this.keys.currentKek(tenantId, nowMs);
+      const [, kekId] = await Promise.all([
+        this.refuseDuplicate(tenantId, input.email_hash),
+        this.keys.currentKek(tenantId, nowMs),
+      ]);
       const customerId = makeId("cus", this.region);
       const dataKey = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
       try {
         const row = await this.sealedRow(tenantId, customerId, input, dataKey, kekId, nowMs);
         if (await this.insertUnderCurrentKek(row)) {
           this.keys.remember(customerId, dataKey);
-          return toCustomer(row, {
-            email: input.email,
-            name: input.name,
-            externalId: input.external_id,
-          });
+          return toCustomer(row, null);
         }
       } finally {
         dataKey.fill(0);
       }
-      await this.refuseDuplicate(tenantId, input.email_hash);
     }
+    // The insert lost to a concurrent sign-up of the same email, or the KEK kept rotating.
+    await this.refuseDuplicate(tenantId, input.email_hash);
     throw keyServiceUnavailable();
   }
 
@@ -82,7 +84,6 @@ export class CustomerService {
         nameSealed: null,
         externalIdSealed: null,
         wrappedDataKey: null,
-        kekId: null,
         erasedAt: new Date(nowMs).toISOString(),
         erasureLedgerSequence: head.sequence,
         erasureLedgerHash: head.hash,

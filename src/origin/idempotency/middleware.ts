@@ -24,6 +24,7 @@ export const idempotency = createMiddleware<OriginBindings>(async (context, next
   const tenantId = tenantOf(context.get("claims"));
   const store = context.get("services").idempotency;
   const fingerprint = await fingerprintOf(
+    await context.get("services").fingerprintKey,
     context.req.method,
     context.req.path,
     await context.req.text(),
@@ -64,8 +65,16 @@ function replay(status: number, body: string): Response {
   });
 }
 
-/** What identifies a request's content: its method, path and exact body, hashed. */
-export async function fingerprintOf(method: string, path: string, body: string): Promise<string> {
+/**
+ * Keyed, because a body can hold personal data: an unkeyed digest stored beside the email hash
+ * would let someone reading the database confirm a guessed email offline.
+ */
+export async function fingerprintOf(
+  key: CryptoKey,
+  method: string,
+  path: string,
+  body: string,
+): Promise<string> {
   const input = new TextEncoder().encode(`${method.toUpperCase()} ${path}\n${body}`);
-  return bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", input)));
+  return bytesToHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, input)));
 }

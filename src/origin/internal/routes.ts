@@ -26,6 +26,22 @@ export function registerInternalRoutes(app: OpenAPIHono<OriginBindings>): void {
     return context.json(record);
   });
 
+  // Rotates a tenant's KEK at once, for operators and tests; the cron trigger does it otherwise.
+  app.post(
+    "/internal/tenants/:id/key-rotations",
+    requirePlatform("platform:keys"),
+    async (context) => {
+      const services = context.get("services");
+      const parsed = parseId(context.req.param("id"), "ten");
+      if (!parsed || parsed.region !== services.region) {
+        throw new DomainError("not_found", "No such resource");
+      }
+
+      const outcome = await services.rotation.rotateTenant(parsed.id, Date.now());
+      return context.json(outcome);
+    },
+  );
+
   app.post("/internal/tenants", requirePlatform("platform:provision"), async (context) => {
     const body = (await context.req.json().catch(() => null)) as { name?: unknown } | null;
     const name = body?.name;

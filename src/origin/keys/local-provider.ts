@@ -7,6 +7,9 @@ import { keyEncryptionKeys } from "./schema";
 
 /** AES-256 key wrap (RFC 3394) under a 256-bit KEK. */
 const KEK_BYTES = 32;
+/** Imported KEKs kept per isolate, and for how long. */
+const MAX_IMPORTED_KEKS = 100;
+const IMPORTED_KEK_TTL_MS = 60_000;
 
 export function makeKekId(): string {
   return `kek_${randomBase32(26)}`;
@@ -21,6 +24,8 @@ export function makeKekId(): string {
 export class LocalKekProvider implements KekProvider {
   readonly name = "local";
   private readonly db;
+  /** Imported KEKs, non-extractable, so that wrapping does not read the key store every time. */
+  private readonly imported = new Map<string, { key: Promise<CryptoKey>; expiresAtMs: number }>();
 
   constructor(
     keyStore: D1Database,
@@ -61,11 +66,42 @@ export class LocalKekProvider implements KekProvider {
     return this.create(tenantId);
   }
 
+  /**
+   * Overwrites the key material in place before deleting the row, so the page SQLite keeps does
+   * not hold it in its free space. Earlier copies of the page (the write-ahead log before a
+   * checkpoint, backups) can still hold it: this store cannot promise destruction.
+   */
   async destroy(kekId: string): Promise<void> {
-    await this.db.delete(keyEncryptionKeys).where(eq(keyEncryptionKeys.id, kekId));
+    this.imported.delete(kekId);
+    await this.db.batch([
+      this.db
+        .update(keyEncryptionKeys)
+        .set({ material: "0".repeat(KEK_BYTES * 2) })
+        .where(eq(keyEncryptionKeys.id, kekId)),
+      this.db.delete(keyEncryptionKeys).where(eq(keyEncryptionKeys.id, kekId)),
+    ]);
   }
 
-  private async importKek(kekId: string): Promise<CryptoKey> {
+  /**
+   * Another isolate may hold a destroyed KEK in memory until its entry's lifetime ends; memory is
+   * not a backup, and the lifetime bounds how long a rotation takes to be felt everywhere.
+   */
+  private importKek(kekId: string): Promise<CryptoKey> {
+    const cached = this.imported.get(kekId);
+    if (cached && cached.expiresAtMs > this.nowMs()) return cached.key;
+
+    const key = this.readKek(kekId);
+    key.catch(() => this.imported.delete(kekId));
+    this.imported.set(kekId, { key, expiresAtMs: this.nowMs() + IMPORTED_KEK_TTL_MS });
+    while (this.imported.size > MAX_IMPORTED_KEKS) {
+      const oldest = this.imported.keys().next().value;
+      if (oldest === undefined) break;
+      this.imported.delete(oldest);
+    }
+    return key;
+  }
+
+  private async readKek(kekId: string): Promise<CryptoKey> {
     const [row] = await this.db
       .select({ material: keyEncryptionKeys.material })
       .from(keyEncryptionKeys)

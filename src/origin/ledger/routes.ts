@@ -145,6 +145,7 @@ function requestedExpiry(requested: string | undefined, nowMs: number): string |
 async function submit(context: LedgerContext, tenantId: string, command: LedgerCommand) {
   const key = context.req.header(IDEMPOTENCY_HEADER);
   const fingerprint = await fingerprintOf(
+    await context.get("services").fingerprintKey,
     context.req.method,
     context.req.path,
     await context.req.text(),

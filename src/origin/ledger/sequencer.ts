@@ -4,7 +4,7 @@ import { consoleSink, createLogger, type Logger } from "../../shared/logger";
 import { isRegion } from "../../shared/regions";
 import type { OriginEnv } from "../env";
 import { drainOutbox, OUTBOX_DRAIN_BATCH } from "../events/outbox";
-import type { OutboxEvent } from "../events/publisher";
+import type { OutboxEvent, QueuedEvent } from "../events/publisher";
 import type { ChainPosition } from "./chain";
 import type { LedgerWrite, WriteOutcome } from "./model";
 import { LedgerWriter } from "./writer";
@@ -82,7 +82,7 @@ export class LedgerSequencer extends DurableObject<OriginEnv> {
     try {
       while (this.unsent.length > 0) {
         const chunk = this.unsent.splice(0, OUTBOX_DRAIN_BATCH);
-        await this.env.EVENTS.sendBatch(
+        await ledgerBindings(this.env).events.sendBatch(
           chunk.map((event) => ({
             body: { type: event.type, payload: event.payload },
             contentType: "json" as const,
@@ -131,7 +131,7 @@ export class LedgerSequencer extends DurableObject<OriginEnv> {
   private async drain(): Promise<void> {
     if (this.tenantId === null) return;
     try {
-      await drainOutbox(this.env.DB, this.env.EVENTS, this.logger, this.tenantId);
+      await drainOutbox(this.env.DB, ledgerBindings(this.env).events, this.logger, this.tenantId);
     } catch (error) {
       await this.scheduleDrain(error);
     }
@@ -153,8 +153,20 @@ export class LedgerSequencer extends DurableObject<OriginEnv> {
  * tenant's region.
  */
 export function sequencerFor(env: OriginEnv, tenantId: string): DurableObjectStub<LedgerSequencer> {
+  const { sequencers } = ledgerBindings(env);
   const namespace = env.LEDGER_JURISDICTION
-    ? env.LEDGER_SEQUENCER.jurisdiction(env.LEDGER_JURISDICTION as DurableObjectJurisdiction)
-    : env.LEDGER_SEQUENCER;
+    ? sequencers.jurisdiction(env.LEDGER_JURISDICTION as DurableObjectJurisdiction)
+    : sequencers;
   return namespace.get(namespace.idFromName(tenantId));
+}
+
+/** The ledger's bindings. An origin deployed without them is misconfigured and says so at once. */
+export function ledgerBindings(env: OriginEnv): {
+  sequencers: DurableObjectNamespace<LedgerSequencer>;
+  events: Queue<QueuedEvent>;
+} {
+  if (!env.LEDGER_SEQUENCER || !env.EVENTS) {
+    throw new Error("LEDGER_SEQUENCER and EVENTS must be bound");
+  }
+  return { sequencers: env.LEDGER_SEQUENCER, events: env.EVENTS };
 }

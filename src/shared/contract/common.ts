@@ -22,6 +22,7 @@ export function problemResponses(...statuses: number[]) {
     403: "The credential lacks the scope or may not use this route",
     404: "No such resource in this tenant",
     409: "A request with the same Idempotency-Key is in progress",
+    410: "The resource existed and is gone for good",
     413: "The body is larger than 64 KiB",
     422: "The request cannot be carried out",
     429: "Too many requests; see Retry-After",

@@ -95,7 +95,9 @@ export const createCustomerRoute = createRoute({
   summary: "Create a customer",
   description:
     "Requires `customers:write`. An email already used in this tenant answers 409 " +
-    "`customer_exists` with the existing `id`.",
+    "`customer_exists` with the existing `id`. The answer leaves out email, name and external " +
+    "id, because a write's first answer is kept for idempotent replays and personal data is " +
+    "never stored unsealed; read them with `GET /v1/customers/{id}` and `pii:read`.",
   security: [{ apiKey: [] }],
   request: {
     headers: IdempotencyHeaders,

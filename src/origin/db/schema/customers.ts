@@ -24,6 +24,10 @@ export const customers = sqliteTable(
     /** A public name for the data key, quoted in the erasure receipt. */
     dataKeyId: text("data_key_id").notNull(),
     wrappedDataKey: text("wrapped_data_key"),
+    /**
+     * The KEK the data key is wrapped under. An erased row keeps it: the erasure holds against
+     * backups once this KEK is destroyed.
+     */
     kekId: text("kek_id"),
     createdAt: text("created_at").notNull(),
     erasedAt: text("erased_at"),
