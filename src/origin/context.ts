@@ -8,8 +8,6 @@ export interface OriginVariables {
   claims: AssertionClaims;
   logger: Logger;
   services: OriginServices;
-  /** Set when the route wrote its idempotency completion itself, in the batch of its write. */
-  idempotencyCompleted?: boolean;
 }
 
 export interface OriginBindings {

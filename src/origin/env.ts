@@ -18,12 +18,15 @@ export interface OriginEnv {
   readonly KEYS?: D1Database;
   /** `local` (embedded default, development) or `azure-key-vault`. */
   readonly KEK_PROVIDER?: string;
-  /** One ledger sequencer (Durable Object) per tenant of this region. */
-  readonly LEDGER_SEQUENCER: DurableObjectNamespace<LedgerSequencer>;
+  /**
+   * One ledger sequencer (Durable Object) per tenant of this region. Every deployed origin binds
+   * it; it is optional here so that parts which never write the ledger can be built without it.
+   */
+  readonly LEDGER_SEQUENCER?: DurableObjectNamespace<LedgerSequencer>;
   /** The Durable Object jurisdiction sequencers are created in (`eu` in production), if any. */
   readonly LEDGER_JURISDICTION?: string;
-  /** The region's event queue, fed from the transactional outbox. */
-  readonly EVENTS: Queue<QueuedEvent>;
+  /** The region's event queue, fed from the transactional outbox (bound like LEDGER_SEQUENCER). */
+  readonly EVENTS?: Queue<QueuedEvent>;
   /** `on` only in the benchmark topology: enables the bare insert route that measures the floor. */
   readonly BENCH_ROUTES?: string;
   /** For `azure-key-vault`: the vault's URL (a var) and the service principal (Worker secrets). */

@@ -131,7 +131,7 @@ describe("events: transactional outbox", () => {
         orderId: "order-ada",
         expiresAt: null,
       },
-      idempotencyKey: null,
+      idempotency: null,
     });
 
     const { results } = await db

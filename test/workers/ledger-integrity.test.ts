@@ -116,7 +116,7 @@ describe("ledger: sequencer recovery", () => {
         orderId: null,
         expiresAt: null,
       },
-      idempotencyKey: null,
+      idempotency: null,
     });
     // The running sequencer still holds sequence 1 as its head; its next batch must notice.
     const after = await accrue(tenant, customerId, { points: 7 });

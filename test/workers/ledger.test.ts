@@ -279,6 +279,45 @@ describe("ledger: idempotency", () => {
     expect((await entriesOf(tenant, customerId)).length).toBe(1);
   });
 
+  it("replays a refusal as it was first answered, without executing again", async () => {
+    const tenant = await provisionTenant("us");
+    const customerId = await createCustomer(tenant);
+    const path = `/v1/customers/${customerId}/redemptions`;
+    const first = await write(tenant, path, { points: 5 }, "redeem-key");
+    await accrue(tenant, customerId, { points: 50 });
+
+    const replay = await write(tenant, path, { points: 5 }, "redeem-key");
+
+    expect(first.status).toBe(422);
+    expect(replay.status).toBe(422);
+    expect(replay.headers.get("idempotency-replayed")).toBe("true");
+    expect(await replay.text()).toBe(await first.text());
+    expect((await balanceOf(tenant, customerId)).available).toBe(50);
+  });
+
+  it("refuses a key first used on another route", async () => {
+    const tenant = await provisionTenant("eu");
+    const customerId = await createCustomer(tenant);
+    const patched = await call("/v1/settings", {
+      method: "PATCH",
+      key: tenant.apiKey,
+      idempotencyKey: "shared-key",
+      body: { points_expiry_days: 10 },
+    });
+    expect(patched.status).toBe(200);
+
+    const reused = await write(
+      tenant,
+      `/v1/customers/${customerId}/accruals`,
+      { points: 1 },
+      "shared-key",
+    );
+
+    expect(reused.status).toBe(422);
+    expect(await problemCode(reused)).toBe("idempotency_key_reused");
+    expect((await balanceOf(tenant, customerId)).available).toBe(0);
+  });
+
   it("stores the idempotency completion in the same batch as the entry", async () => {
     const tenant = await provisionTenant("eu");
     const customerId = await createCustomer(tenant);

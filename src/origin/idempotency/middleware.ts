@@ -5,6 +5,7 @@ import { IDEMPOTENCY_KEY_PATTERN } from "../../shared/contract/common";
 import { bytesToHex } from "../../shared/encoding";
 import { DomainError, PROBLEM_CONTENT_TYPE } from "../../shared/problems";
 import { type OriginBindings, tenantOf } from "../context";
+import { isSequencedWrite } from "./sequenced";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 export const REPLAYED_HEADER = "idempotency-replayed";
@@ -22,6 +23,7 @@ export const SECRET_FIELDS_HEADER = "loyaltyos-secret-fields";
  */
 export const idempotency = createMiddleware<OriginBindings>(async (context, next) => {
   if (!requiresIdempotencyKey(context.req.method)) return next();
+  if (isSequencedWrite(context.req.path)) return next();
 
   const requested = context.req.header(IDEMPOTENCY_HEADER);
   if (requested === undefined) throw new DomainError("idempotency_key_missing");
@@ -48,7 +50,6 @@ export const idempotency = createMiddleware<OriginBindings>(async (context, next
     await store.release(tenantId, key);
     throw error;
   }
-  if (context.get("idempotencyCompleted")) return;
   await remember(
     context.res,
     () => store.release(tenantId, key),
@@ -96,7 +97,7 @@ function replay(status: number, body: string): Response {
  * Keyed, because a body can hold personal data: an unkeyed digest stored beside the email hash
  * would let someone reading the database confirm a guessed email offline.
  */
-async function fingerprintOf(
+export async function fingerprintOf(
   key: CryptoKey,
   method: string,
   path: string,

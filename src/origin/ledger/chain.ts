@@ -1,4 +1,3 @@
-import { bytesToHex } from "../../shared/encoding";
 import type { LotMovement } from "../db/schema";
 
 /** The `prev_hash` of a tenant's first entry (API.md, Ledger). */
@@ -75,15 +74,48 @@ export function canonicalEntry(content: EntryContent): string {
 
 const encoder = new TextEncoder();
 
-export async function entryHash(prevHash: string, content: EntryContent): Promise<string> {
-  const input = encoder.encode(`${prevHash}\n${canonicalEntry(content)}`);
-  return bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", input)));
+export function entryHash(prevHash: string, content: EntryContent): Promise<string> {
+  return sha256Hex(`${prevHash}\n${canonicalEntry(content)}`);
 }
 
-/** A stored entry as the verifier reads it: its content and the two hashes. */
-export interface StoredLink extends EntryContent {
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+  let hex = "";
+  for (const byte of digest) hex += HEX_BYTES[byte];
+  return hex;
+}
+
+/**
+ * A stored entry as the verifier reads it: its content with `lots` as the stored JSON text, and
+ * the two hashes. The writer stores exactly the `lots` text the canonical encoding contains, so
+ * the verifier hashes that text as it is, without parsing it: text that was changed in any way,
+ * even to an equivalent JSON spelling, no longer hashes to the stored value.
+ */
+export interface StoredLink extends Omit<EntryContent, "lots"> {
+  readonly lotsJson: string;
   readonly prevHash: string;
   readonly hash: string;
+}
+
+/** canonicalEntry for a stored entry, byte for byte the same for an entry stored unchanged. */
+export function canonicalStored(link: StoredLink): string {
+  const leading = JSON.stringify([
+    CANONICAL_ENCODING_TAG,
+    link.tenantId,
+    link.sequence,
+    link.id,
+    link.type,
+    link.customerId,
+    link.points,
+    link.balanceAfter,
+    link.reason,
+    link.orderId,
+    link.voids,
+    link.expiresAt,
+  ]);
+  return `${leading.slice(0, -1)},${link.lotsJson},${JSON.stringify(link.createdAt)}]`;
 }
 
 export type LinkVerdict =
@@ -100,7 +132,9 @@ export async function verifyLinks(
   before: ChainPosition,
   page: readonly StoredLink[],
 ): Promise<LinkVerdict> {
-  const computed = await Promise.all(page.map((link) => entryHash(link.prevHash, link)));
+  const computed = await Promise.all(
+    page.map((link) => sha256Hex(`${link.prevHash}\n${canonicalStored(link)}`)),
+  );
 
   let previous = before;
   for (const [index, link] of page.entries()) {

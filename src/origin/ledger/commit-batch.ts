@@ -19,8 +19,7 @@ const EVENT_TYPE = "ledger.entry.created" as const;
 
 /**
  * The statements of one commit group, in chain order. Appending an entry hashes it onto the
- * group's head and adds its insert, its outbox event and, when the write carries one, the
- * completion of its idempotency record with the exact response body the route will send.
+ * group's head and adds its insert and its outbox event; the writer adds idempotency records.
  */
 export class CommitBatch {
   readonly statements: D1PreparedStatement[] = [];
@@ -78,21 +77,6 @@ export class CommitBatch {
 
     const entry = toEntryView(content, prevHash, hash);
     return { ok: true, entry, body: JSON.stringify(entry) };
-  }
-
-  /**
-   * Completes the write's idempotency record in the same batch as its entry, so a committed entry
-   * and its stored response can never part: a retry after a lost answer replays, never re-runs.
-   */
-  complete(idempotencyKey: string | null, committed: CommittedEntry): void {
-    if (idempotencyKey === null) return;
-    this.statements.push(
-      this.db
-        .prepare(
-          "update idempotency_keys set state = 'completed', response_status = 201, response_body = ? where tenant_id = ? and idempotency_key = ? and state = 'pending'",
-        )
-        .bind(committed.body, this.tenantId, idempotencyKey),
-    );
   }
 
   /** The lot and balance rows the group changed, written after the entries that changed them. */

@@ -1,5 +1,6 @@
 import type { LotMovement } from "../db/schema";
 import type { ChainPosition, EntryType } from "./chain";
+import type { IdempotencyClaim } from "./idempotency";
 
 /** A lot as the sequencer works on it: what an accrual put in and what is left of it. */
 export interface Lot {
@@ -55,11 +56,11 @@ export type LedgerCommand =
       readonly points: number | null;
     };
 
-/** A command together with the idempotency record its completion belongs to. */
+/** A command together with the Idempotency-Key that carried it. */
 export interface LedgerWrite {
   readonly command: LedgerCommand;
-  /** The claimed Idempotency-Key; its completion is written in the same batch as the entry. */
-  readonly idempotencyKey: string | null;
+  /** Checked and stored by the sequencer, in the same batch as the entry (null: none). */
+  readonly idempotency: IdempotencyClaim | null;
 }
 
 /** The entry a command produces, before the sequencer gives it a position and hashes it. */
@@ -106,10 +107,16 @@ export type WriteOutcome =
   | { readonly ok: true; readonly entry: EntryView; readonly body: string }
   | {
       readonly ok: false;
-      readonly code: LedgerRefusal | "ledger_busy";
+      readonly code:
+        | LedgerRefusal
+        | "ledger_busy"
+        | "idempotency_key_reused"
+        | "idempotency_key_in_progress";
       readonly detail: string;
       readonly extensions?: Record<string, unknown>;
-    };
+    }
+  /** The stored first answer to the same key and request, to be sent again as it was. */
+  | { readonly ok: false; readonly replayed: true; readonly status: number; readonly body: string };
 
 export class LedgerRefused extends Error {
   override readonly name = "LedgerRefused";

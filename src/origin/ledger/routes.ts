@@ -11,10 +11,10 @@ import {
   listEntriesRoute,
   verifyLedgerRoute,
 } from "../../shared/contract/ledger";
-import { DomainError } from "../../shared/problems";
+import { DomainError, PROBLEM_CONTENT_TYPE } from "../../shared/problems";
 import { type OriginBindings, tenantOf } from "../context";
 import { guarded } from "../http/routes";
-import { IDEMPOTENCY_HEADER } from "../idempotency/middleware";
+import { fingerprintOf, IDEMPOTENCY_HEADER, REPLAYED_HEADER } from "../idempotency/middleware";
 import type { LedgerCommand, WriteOutcome } from "./model";
 
 /** A busy sequencer asks the client to come back after this long. */
@@ -143,24 +143,49 @@ function requestedExpiry(requested: string | undefined, nowMs: number): string |
 }
 
 async function submit(context: LedgerContext, tenantId: string, command: LedgerCommand) {
-  const idempotencyKey = context.req.header(IDEMPOTENCY_HEADER) ?? null;
-
-  const outcome = await context.get("services").ledger.write(tenantId, { command, idempotencyKey });
-
-  return respond(context, outcome, idempotencyKey !== null);
+  return respondToWrite(await writeSequenced(context, tenantId, command));
 }
 
 /**
- * A committed entry answers with the very body its idempotency record already stores, so a
- * replay is byte for byte the first answer.
+ * Hands a write to the tenant's sequencer with its Idempotency-Key and the keyed fingerprint of
+ * the request, so the sequencer decides replay or execution and stores the answer in the entry's
+ * batch. `storedKey` names the record: a widget token's keys are its customer's own.
  */
-function respond(context: LedgerContext, outcome: WriteOutcome, completed: boolean): never {
+export async function writeSequenced(
+  context: LedgerContext,
+  tenantId: string,
+  command: LedgerCommand,
+  storedKey: (requested: string) => string = (requested) => requested,
+): Promise<WriteOutcome> {
+  const key = context.req.header(IDEMPOTENCY_HEADER);
+  const fingerprint = await fingerprintOf(
+    await context.get("services").fingerprintKey,
+    context.req.method,
+    context.req.path,
+    await context.req.text(),
+  );
+  const idempotency = key === undefined ? null : { key: storedKey(key), fingerprint };
+
+  return context.get("services").ledger.write(tenantId, { command, idempotency });
+}
+
+/**
+ * A committed entry, and a replay, answer with the very bytes the idempotency record stores; a
+ * refusal becomes the problem document the record stores for it.
+ */
+export function respondToWrite(outcome: WriteOutcome): never {
+  if (!outcome.ok && "replayed" in outcome) {
+    const contentType = outcome.status >= 400 ? PROBLEM_CONTENT_TYPE : "application/json";
+    return new Response(outcome.body, {
+      status: outcome.status,
+      headers: { "content-type": contentType, [REPLAYED_HEADER]: "true" },
+    }) as never;
+  }
   if (!outcome.ok) {
     const headers: Record<string, string> =
       outcome.code === "ledger_busy" ? { "retry-after": String(BUSY_RETRY_AFTER_SECONDS) } : {};
     throw new DomainError(outcome.code, outcome.detail, outcome.extensions ?? {}, headers);
   }
-  if (completed) context.set("idempotencyCompleted", true);
   // The route's typed JSON helper would serialise the entry again; the stored bytes are the answer.
   return new Response(outcome.body, {
     status: 201,

@@ -1,7 +1,7 @@
 import { consoleSink, createLogger } from "../../shared/logger";
 import type { OriginEnv } from "../env";
 import { drainOutbox } from "../events/outbox";
-import { sequencerFor } from "./sequencer";
+import { ledgerBindings, sequencerFor } from "./sequencer";
 
 /** One scheduled run expires lots for at most this many tenants; the next run takes the rest. */
 export const MAX_EXPIRY_TENANTS_PER_RUN = 500;
@@ -25,6 +25,6 @@ export async function runScheduledLedgerWork(env: OriginEnv, scheduledMs: number
     expired += await sequencerFor(env, tenantId).expire(tenantId, scheduledMs);
   }
 
-  const sent = await drainOutbox(env.DB, env.EVENTS, logger, null);
+  const sent = await drainOutbox(env.DB, ledgerBindings(env).events, logger, null);
   logger.log("info", "scheduled_ledger_work", { count: expired + sent });
 }

@@ -15,9 +15,11 @@ import { sequencerFor } from "./sequencer";
 import { readChainHead } from "./writer";
 
 /** Verification reads the chain in pages of this many entries, so memory stays bounded. */
-export const VERIFY_PAGE_SIZE = 1_000;
+export const VERIFY_PAGE_SIZE = 5_000;
+/** Pages read ahead while one is hashed; memory holds at most this many pages plus one. */
+export const VERIFY_PAGES_IN_FLIGHT = 3;
 /** One verification covers at most this many pages (ten million entries). */
-export const MAX_VERIFY_PAGES = 10_000;
+export const MAX_VERIFY_PAGES = 2_000;
 
 export interface BalanceView {
   readonly customer_id: string;
@@ -138,32 +140,102 @@ export class LedgerService {
    * entries removed from the tail, which no link can show.
    */
   async verify(tenantId: string): Promise<Verification> {
-    let position = GENESIS_POSITION;
-    for (let page = 0; page < MAX_VERIFY_PAGES; page++) {
-      const { results } = await this.db
+    const pages = new PagePipeline((index) =>
+      this.db
         .prepare(
-          "select * from ledger_entries where tenant_id = ? and sequence > ? order by sequence limit ?",
+          `select ${LINK_COLUMNS} from ledger_entries where tenant_id = ? and sequence > ? and sequence <= ? order by sequence`,
         )
-        .bind(tenantId, position.sequence, VERIFY_PAGE_SIZE)
-        .all<EntryRow>();
-      if (results.length === 0) break;
+        .bind(tenantId, index * VERIFY_PAGE_SIZE, (index + 1) * VERIFY_PAGE_SIZE)
+        .raw<LinkRow>(),
+    );
 
-      const verdict = await verifyLinks(position, results.map(linkOf));
-      if (!verdict.ok) return refuted(position, verdict.firstBadSequence);
-      position = verdict.head;
-      if (results.length < VERIFY_PAGE_SIZE) break;
+    let position = GENESIS_POSITION;
+    try {
+      for (let page = 0; page < MAX_VERIFY_PAGES; page++) {
+        const rows = await pages.next(page);
+        if (rows.length === 0) break;
+
+        const verdict = await verifyLinks(position, rows.map(linkOf));
+        if (!verdict.ok) return refuted(position, verdict.firstBadSequence);
+        position = verdict.head;
+        if (rows.length < VERIFY_PAGE_SIZE) break;
+      }
+    } finally {
+      await pages.close();
     }
 
-    const snapshot = await this.db
-      .prepare("select max(sequence) as sequence from ledger_balances where tenant_id = ?")
-      .bind(tenantId)
-      .first<{ sequence: number | null }>();
-    if ((snapshot?.sequence ?? 0) > position.sequence) {
-      return refuted(position, position.sequence + 1);
-    }
-    return { ok: true, entries: position.sequence, head: position };
+    return (await this.endsAt(tenantId, position))
+      ? { ok: true, entries: position.sequence, head: position }
+      : refuted(position, position.sequence + 1);
+  }
+
+  /**
+   * The chain must end where the verified links end: no entry may lie beyond a gap, and no balance
+   * snapshot may name a later position. That catches entries removed from the tail or the middle,
+   * which no remaining link can show.
+   */
+  private async endsAt(tenantId: string, position: ChainPosition): Promise<boolean> {
+    const [beyond, snapshot] = await this.db.batch<{ found: number | null }>([
+      this.db
+        .prepare("select max(sequence) as found from ledger_entries where tenant_id = ?")
+        .bind(tenantId),
+      this.db
+        .prepare("select max(sequence) as found from ledger_balances where tenant_id = ?")
+        .bind(tenantId),
+    ]);
+    const lastEntry = beyond?.results[0]?.found ?? 0;
+    const lastSnapshot = snapshot?.results[0]?.found ?? 0;
+    return lastEntry === position.sequence && lastSnapshot <= position.sequence;
   }
 }
+
+/** Pages of the chain requested ahead of the one being hashed, so reading and hashing overlap. */
+class PagePipeline<Row> {
+  private readonly inFlight = new Map<number, Promise<Row[]>>();
+
+  constructor(private readonly read: (index: number) => Promise<Row[]>) {}
+
+  next(index: number): Promise<Row[]> {
+    for (let ahead = index; ahead < index + VERIFY_PAGES_IN_FLIGHT; ahead++) {
+      if (!this.inFlight.has(ahead)) this.inFlight.set(ahead, this.read(ahead));
+    }
+    const page = this.inFlight.get(index)!;
+    this.inFlight.delete(index);
+    return page;
+  }
+
+  /** Pages read past the end are dropped; their failures no longer matter. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.inFlight.values());
+    this.inFlight.clear();
+  }
+}
+
+/**
+ * Verification reads rows as arrays in this column order. Sequences have no gaps, so page n is
+ * the range (n × size, (n + 1) × size] and pages can be requested before the previous one has
+ * arrived: against a remote database, reading and hashing then overlap.
+ */
+const LINK_COLUMNS =
+  "tenant_id, sequence, id, type, customer_id, points, balance_after, reason, order_id, voids, expires_at, lots, prev_hash, hash, created_at";
+
+type LinkRow = [
+  tenantId: string,
+  sequence: number,
+  id: string,
+  type: EntryType,
+  customerId: string,
+  points: number,
+  balanceAfter: number,
+  reason: string | null,
+  orderId: string | null,
+  voids: string | null,
+  expiresAt: string | null,
+  lotsJson: string,
+  prevHash: string,
+  hash: string,
+  createdAt: string,
+];
 
 function refuted(position: ChainPosition, firstBadSequence: number): Verification {
   return {
@@ -204,8 +276,26 @@ function parseLots(text: string): LotMovement[] {
   }
 }
 
-function linkOf(row: EntryRow): StoredLink {
-  return { ...contentOf(row), prevHash: row.prev_hash, hash: row.hash };
+function linkOf(row: LinkRow): StoredLink {
+  const [tenantId, sequence, id, type, customerId, points, balanceAfter, reason, orderId] = row;
+  const [, , , , , , , , , voids, expiresAt, lotsJson, prevHash, hash, createdAt] = row;
+  return {
+    tenantId,
+    sequence,
+    id,
+    type,
+    customerId,
+    points,
+    balanceAfter,
+    reason,
+    orderId,
+    voids,
+    expiresAt,
+    lotsJson,
+    prevHash,
+    hash,
+    createdAt,
+  };
 }
 
 function entryViewOf(row: EntryRow): EntryView {

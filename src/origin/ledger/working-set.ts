@@ -1,6 +1,7 @@
 import { invariant } from "../../shared/assert";
 import type { LotMovement } from "../db/schema";
 import { type EntryType, GENESIS_POSITION } from "./chain";
+import { GroupIdempotency } from "./idempotency";
 import { type Balance, compareLots, emptyBalance, LedgerRefused, type Lot } from "./model";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -63,11 +64,50 @@ export class WorkingSet {
   private readonly openLotCursors = new Map<string, OpenLotCursor>();
   private readonly customerStatuses = new Map<string, "active" | "erased" | null>();
   private expiryDays: number | null | undefined;
+  readonly idempotency: GroupIdempotency;
 
   constructor(
     private readonly db: D1Database,
     private readonly tenantId: string,
-  ) {}
+  ) {
+    this.idempotency = new GroupIdempotency(db, tenantId);
+  }
+
+  /**
+   * Reads what a group's writes will need in one round trip: the named customers' statuses and
+   * balance snapshots, the tenant's expiry setting and the group's idempotency records. A group
+   * names at most MAX_GROUP_WRITES customers and keys, within D1's bound on parameters.
+   */
+  async prefetch(customerIds: readonly string[], keys: readonly string[]): Promise<void> {
+    const unique = [...new Set(customerIds)];
+    const marks = unique.map(() => "?").join(", ");
+    const [customers, balances, settings, records] = await this.db.batch<Record<string, unknown>>([
+      this.db
+        .prepare(`select id, status from customers where tenant_id = ? and id in (${marks})`)
+        .bind(this.tenantId, ...unique),
+      this.db
+        .prepare(
+          `select customer_id, available, lifetime_accrued, lifetime_redeemed, lifetime_expired, sequence, hash from ledger_balances where tenant_id = ? and customer_id in (${marks})`,
+        )
+        .bind(this.tenantId, ...unique),
+      this.db
+        .prepare("select points_expiry_days from tenant_settings where tenant_id = ?")
+        .bind(this.tenantId),
+      this.idempotency.loadStatement(keys),
+    ]);
+
+    for (const id of unique) this.customerStatuses.set(id, null);
+    for (const row of customers!.results as { id: string; status: "active" | "erased" }[]) {
+      this.customerStatuses.set(row.id, row.status);
+    }
+    for (const id of unique) this.balances.set(id, emptyBalance(GENESIS_POSITION));
+    for (const row of balances!.results as unknown as (BalanceRow & { customer_id: string })[]) {
+      this.balances.set(row.customer_id, balanceFromRow(row));
+    }
+    const setting = settings!.results[0] as { points_expiry_days: number | null } | undefined;
+    this.expiryDays = setting?.points_expiry_days ?? null;
+    this.idempotency.absorb(records!.results as never);
+  }
 
   /**
    * A customer of this tenant, once per group: another tenant's or a missing customer is not

@@ -1,8 +1,10 @@
 import { makeId } from "../../shared/ids";
+import { PROBLEMS, problemDocument } from "../../shared/problems";
 import type { Region } from "../../shared/regions";
 import type { OutboxEvent } from "../events/publisher";
 import { type ChainPosition, GENESIS_POSITION } from "./chain";
 import { CommitBatch, type CommittedEntry } from "./commit-batch";
+import type { IdempotencyVerdict } from "./idempotency";
 import { type EntryDraft, LedgerRefused, type LedgerWrite, type WriteOutcome } from "./model";
 import { planCommand, planExpiry } from "./planner";
 import { WorkingSet } from "./working-set";
@@ -136,26 +138,54 @@ export class LedgerWriter {
     const set = new WorkingSet(this.db, this.tenantId);
     const batch = new CommitBatch(this.db, this.tenantId, await this.chainHead());
     const customers = new Set<string>();
-    const outcomes: WriteOutcome[] = [];
+    await set.prefetch(
+      writes.flatMap(({ command }) => ("customerId" in command ? [command.customerId] : [])),
+      writes.flatMap(({ idempotency }) => (idempotency ? [idempotency.key] : [])),
+    );
 
+    const outcomes: WriteOutcome[] = [];
     for (const write of writes) {
-      const entryId = makeId("ent", this.region);
-      try {
-        const sequence = batch.head.sequence + 1;
-        const draft = await planCommand(set, write.command, entryId, sequence, this.nowMs());
-        const committed = await this.appendDraft(set, batch, entryId, draft);
-        batch.complete(write.idempotencyKey, committed);
-        customers.add(draft.customerId);
-        outcomes.push(committed);
-      } catch (error) {
-        if (!(error instanceof LedgerRefused)) throw error;
-        const { code, detail, extensions } = error;
-        outcomes.push({ ok: false, code, detail, extensions });
+      const nowMs = this.nowMs();
+      const verdict = write.idempotency
+        ? set.idempotency.verdict(write.idempotency, nowMs)
+        : ({ kind: "execute", takeover: false } as const);
+      if (verdict.kind !== "execute") {
+        outcomes.push(answerWithout(verdict));
+        continue;
       }
+
+      const outcome = await this.planOne(set, batch, write, customers);
+      if (write.idempotency) {
+        batch.statements.push(
+          ...set.idempotency.store(write.idempotency, verdict.takeover, responseOf(outcome), nowMs),
+        );
+      }
+      outcomes.push(outcome);
     }
 
     await this.commit(batch, set, customers);
     return outcomes;
+  }
+
+  /** Plans and appends one write; an expected refusal becomes its outcome and changes nothing. */
+  private async planOne(
+    set: WorkingSet,
+    batch: CommitBatch,
+    write: LedgerWrite,
+    customers: Set<string>,
+  ): Promise<WriteOutcome> {
+    const entryId = makeId("ent", this.region);
+    try {
+      const sequence = batch.head.sequence + 1;
+      const draft = await planCommand(set, write.command, entryId, sequence, this.nowMs());
+      const committed = await this.appendDraft(set, batch, entryId, draft);
+      customers.add(draft.customerId);
+      return committed;
+    } catch (error) {
+      if (!(error instanceof LedgerRefused)) throw error;
+      const { code, detail, extensions } = error;
+      return { ok: false, code, detail, extensions };
+    }
   }
 
   private async appendDraft(
@@ -203,7 +233,7 @@ export class LedgerWriter {
     set: WorkingSet,
     customers: ReadonlySet<string>,
   ): Promise<void> {
-    if (batch.entries === 0) return;
+    if (batch.statements.length === 0) return;
     await this.db.batch([...batch.statements, ...batch.stateStatements(set, customers)]);
     this.head = batch.head;
     this.afterCommit(batch.events);
@@ -218,4 +248,23 @@ export async function readChainHead(db: D1Database, tenantId: string): Promise<C
     .bind(tenantId)
     .first<{ sequence: number; hash: string }>();
   return row ? { sequence: row.sequence, hash: row.hash } : GENESIS_POSITION;
+}
+
+/** A write the idempotency record answers without executing it. */
+function answerWithout(verdict: Exclude<IdempotencyVerdict, { kind: "execute" }>): WriteOutcome {
+  if (verdict.kind === "replay") {
+    return { ok: false, replayed: true, status: verdict.status, body: verdict.body };
+  }
+  return { ok: false, code: verdict.code, detail: PROBLEMS[verdict.code].title };
+}
+
+/**
+ * The response a route sends for an outcome, byte for byte: the entry, or the problem document
+ * that problemResponse renders for the same refusal.
+ */
+function responseOf(outcome: WriteOutcome): { status: number; body: string } {
+  if (outcome.ok) return { status: 201, body: outcome.body };
+  if ("replayed" in outcome) return { status: outcome.status, body: outcome.body };
+  const document = problemDocument(outcome.code, outcome.detail, outcome.extensions ?? {});
+  return { status: document.status, body: JSON.stringify(document) };
 }

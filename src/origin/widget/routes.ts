@@ -10,11 +10,10 @@ import {
 import { DomainError } from "../../shared/problems";
 import { type OriginBindings, tenantOf } from "../context";
 import { guarded } from "../http/routes";
-import { IDEMPOTENCY_HEADER, storedIdempotencyKey } from "../idempotency/middleware";
-import type { LedgerCommand, WriteOutcome } from "../ledger/model";
+import { storedIdempotencyKey } from "../idempotency/middleware";
+import type { LedgerCommand } from "../ledger/model";
+import { respondToWrite, writeSequenced } from "../ledger/routes";
 
-/** A busy sequencer asks the widget to come back after this long. */
-const BUSY_RETRY_AFTER_SECONDS = 1;
 const REVERSAL_REASON = "Reversed by the customer in the widget";
 
 type WidgetContext = Context<OriginBindings>;
@@ -69,14 +68,17 @@ function registerWidgetWrites(app: OpenAPIHono<OriginBindings>): void {
       });
     }
     const command: LedgerCommand = { kind: "redemption", customerId, points, reason: null };
-    const outcome = await submit(context, tenantId, command);
-    await services.widgetRedemptions.record(
-      tenantId,
-      context.get("claims").principal,
-      outcome.entry,
-    );
+    const outcome = await writeSequenced(context, tenantId, command, customerKey(context));
+    // A replay was recorded the first time; only a fresh entry is recorded for reversal.
+    if (outcome.ok) {
+      await services.widgetRedemptions.record(
+        tenantId,
+        context.get("claims").principal,
+        outcome.entry,
+      );
+    }
 
-    return committed(outcome);
+    return respondToWrite(outcome);
   });
 
   app.openapi(guarded(widgetReversalRoute), async (context) => {
@@ -93,9 +95,9 @@ function registerWidgetWrites(app: OpenAPIHono<OriginBindings>): void {
       });
     }
     const command: LedgerCommand = { kind: "void", entryId: id, reason: REVERSAL_REASON };
-    const outcome = await submit(context, tenantId, command);
+    const outcome = await writeSequenced(context, tenantId, command, customerKey(context));
 
-    return committed(outcome);
+    return respondToWrite(outcome);
   });
 }
 
@@ -116,33 +118,8 @@ function customerOf(claims: AssertionClaims): string {
   return claims.customerId;
 }
 
-/**
- * The ledger completes the idempotency record in the same batch as the entry, under the key the
- * middleware claimed, which for a widget token is scoped to its customer.
- */
-async function submit(
-  context: WidgetContext,
-  tenantId: string,
-  command: LedgerCommand,
-): Promise<Extract<WriteOutcome, { ok: true }>> {
-  const requested = context.req.header(IDEMPOTENCY_HEADER);
-  const idempotencyKey = requested ? storedIdempotencyKey(context.get("claims"), requested) : null;
-
-  const outcome = await context.get("services").ledger.write(tenantId, { command, idempotencyKey });
-
-  if (!outcome.ok) {
-    const headers: Record<string, string> =
-      outcome.code === "ledger_busy" ? { "retry-after": String(BUSY_RETRY_AFTER_SECONDS) } : {};
-    throw new DomainError(outcome.code, outcome.detail, outcome.extensions ?? {}, headers);
-  }
-  if (idempotencyKey !== null) context.set("idempotencyCompleted", true);
-  return outcome;
-}
-
-/** The stored bytes are the answer, so that a replay is byte for byte the first one. */
-function committed(outcome: { body: string }): never {
-  return new Response(outcome.body, {
-    status: 201,
-    headers: { "content-type": "application/json" },
-  }) as never;
+/** A widget token's Idempotency-Keys are scoped to its customer as well as the tenant. */
+function customerKey(context: WidgetContext) {
+  const claims = context.get("claims");
+  return (requested: string) => storedIdempotencyKey(claims, requested);
 }
