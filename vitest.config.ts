@@ -11,6 +11,8 @@ import { TEST_RATE_LIMITS } from "./test/rate-limits";
  */
 export default defineConfig({
   test: {
+    // Vitest leaves one core free by default; on a two-core runner that would run files one by one.
+    maxWorkers: 2,
     projects: [
       {
         plugins: [

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
@@ -73,8 +73,17 @@ export function loadOrCreateKeys(dataDir: string): AssertionKeys {
   return keys;
 }
 
-/** Bundles both deployables exactly as `wrangler deploy` would. */
+/**
+ * Bundles both deployables exactly as `wrangler deploy` would. A test run starts the topology
+ * several times; a bundle newer than every source file, configuration and lockfile is reused.
+ */
 export function bundleWorkers(): { edge: string; origin: string } {
+  const bundles = {
+    edge: join(ROOT, ".build/edge/index.js"),
+    origin: join(ROOT, ".build/origin/index.js"),
+  };
+  if (bundlesAreFresh(Object.values(bundles))) return bundles;
+
   const wrangler = join(ROOT, "node_modules", ".bin", "wrangler");
   const bin = join(ROOT, "node_modules", ".bin");
   const env = {
@@ -95,7 +104,26 @@ export function bundleWorkers(): { edge: string; origin: string } {
     "--env",
     "us",
   ]);
-  return { edge: join(ROOT, ".build/edge/index.js"), origin: join(ROOT, ".build/origin/index.js") };
+  return bundles;
+}
+
+/** The inputs of a bundle: the sources, both wrangler configurations and the lockfile. */
+const BUNDLE_INPUTS = ["src", "wrangler.toml", "wrangler.origin.toml", "package-lock.json"];
+
+function bundlesAreFresh(outputs: string[]): boolean {
+  if (!outputs.every((output) => existsSync(output))) return false;
+  const builtMs = Math.min(...outputs.map((output) => statSync(output).mtimeMs));
+  return BUNDLE_INPUTS.every((input) => newestMtimeMs(join(ROOT, input)) < builtMs);
+}
+
+function newestMtimeMs(path: string): number {
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  const entries = readdirSync(path, { recursive: true, withFileTypes: true });
+  return Math.max(
+    stats.mtimeMs,
+    ...entries.map((entry) => statSync(join(entry.parentPath, entry.name)).mtimeMs),
+  );
 }
 
 type V4WorkerOptions = Record<string, unknown>;
