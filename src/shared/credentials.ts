@@ -72,3 +72,18 @@ export function parseCredential(value: string): ParsedCredential | null {
 
   return { kind, region, keyId, id: `${ID_KIND_BY_CREDENTIAL[kind]}_${region}_${keyId}`, secret };
 }
+
+/**
+ * A credential as its region stores it and answers it to the edge's lookup: only the Argon2id hash
+ * of the secret, never the secret.
+ */
+export interface CredentialRecord {
+  readonly id: string;
+  readonly tenant_id: string;
+  readonly kind: "api_key" | "widget_token";
+  readonly scopes: string[];
+  readonly secret_hash: string;
+  readonly customer_id: string | null;
+  readonly expires_at: string | null;
+  readonly revoked_at: string | null;
+}

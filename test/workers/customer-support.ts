@@ -1,10 +1,7 @@
 import { env } from "cloudflare:workers";
 import { ASSERTION_HEADER, signAssertion } from "../../src/shared/assertion";
-import { makeCredential } from "../../src/shared/credentials";
 import { PLATFORM_PRINCIPAL } from "../../src/shared/principals";
 import type { Region } from "../../src/shared/regions";
-import type { Scope } from "../../src/shared/scopes";
-import { hashSecret } from "../../src/shared/secret-hash";
 import { call, origin, REGION_DATABASES, type TestTenant } from "./helpers";
 
 export const KEY_STORES: Record<Region, D1Database> = {
@@ -37,24 +34,6 @@ export async function createdCustomer(
   const response = await createCustomer(tenant, body);
   if (response.status !== 201) throw new Error(`creation answered ${response.status}`);
   return (await response.json()) as { id: string; email_hash: string };
-}
-
-/** An API key of the tenant with only the given scopes, written straight into its region. */
-export async function keyWithScopes(tenant: TestTenant, scopes: Scope[]): Promise<string> {
-  const credential = makeCredential("apiKey", tenant.region);
-  await REGION_DATABASES[tenant.region]
-    .prepare(
-      "insert into credentials (id, tenant_id, kind, name, scopes, secret_hash, created_at) values (?, ?, 'api_key', 'Scoped test key', ?, ?, ?)",
-    )
-    .bind(
-      credential.id,
-      tenant.tenantId,
-      JSON.stringify(scopes),
-      hashSecret(credential.secret),
-      new Date().toISOString(),
-    )
-    .run();
-  return credential.plaintext;
 }
 
 /** Asks the region to rotate the tenant's KEK now, as an operator would. */

@@ -2,12 +2,17 @@ import { describe, expect, it } from "vitest";
 import {
   createCustomer,
   createdCustomer,
-  keyWithScopes,
   rotateNow,
   storedRow,
   uniqueEmail,
 } from "./customer-support";
-import { call, problemCode, provisionTenant, REGION_DATABASES } from "./helpers";
+import {
+  call,
+  createKeyWithScopes,
+  problemCode,
+  provisionTenant,
+  REGION_DATABASES,
+} from "./helpers";
 
 describe("customers: happy path", () => {
   it("creates a customer and reads it back with its personal data", async () => {
@@ -132,7 +137,7 @@ describe("customers: happy path", () => {
     const tenant = await provisionTenant("us");
     const email = uniqueEmail();
     const customer = await createdCustomer(tenant, { email, name: "Hedy", external_id: "h-1" });
-    const reader = await keyWithScopes(tenant, ["customers:read"]);
+    const reader = await createKeyWithScopes(tenant, ["customers:read"]);
 
     const read = await call(`/v1/customers/${customer.id}`, { key: reader });
     const found = await call(`/v1/customers?email=${encodeURIComponent(email)}`, { key: reader });
@@ -422,8 +427,8 @@ describe("customers: security", () => {
   it("refuses each customer route to a key without its scope", async () => {
     const tenant = await provisionTenant("eu");
     const customer = await createdCustomer(tenant, { email: uniqueEmail() });
-    const settingsOnly = await keyWithScopes(tenant, ["settings:write"]);
-    const readOnly = await keyWithScopes(tenant, ["customers:read"]);
+    const settingsOnly = await createKeyWithScopes(tenant, ["settings:write"]);
+    const readOnly = await createKeyWithScopes(tenant, ["customers:read"]);
 
     const responses = [
       await createCustomer(tenant, { email: uniqueEmail() }, readOnly),

@@ -1,4 +1,8 @@
-import { type ParsedCredential, parseCredential } from "../../shared/credentials";
+import {
+  type CredentialRecord,
+  type ParsedCredential,
+  parseCredential,
+} from "../../shared/credentials";
 import { bytesToHex } from "../../shared/encoding";
 import { PLATFORM_PRINCIPAL } from "../../shared/principals";
 import { DomainError } from "../../shared/problems";
@@ -13,17 +17,6 @@ export interface Principal extends CachedPrincipal {
   readonly region: ParsedCredential["region"];
   /** True when this request paid for an Argon2id verification (a cache miss). */
   readonly coldVerification: boolean;
-}
-
-interface CredentialRecord {
-  readonly id: string;
-  readonly tenant_id: string;
-  readonly kind: "api_key" | "widget_token";
-  readonly scopes: string[];
-  readonly secret_hash: string;
-  readonly customer_id: string | null;
-  readonly expires_at: string | null;
-  readonly revoked_at: string | null;
 }
 
 export interface AuthenticatorOptions {

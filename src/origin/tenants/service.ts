@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { makeCredential } from "../../shared/credentials";
+import { type CredentialRecord, makeCredential } from "../../shared/credentials";
 import { makeId } from "../../shared/ids";
 import type { Region } from "../../shared/regions";
 import { SCOPES } from "../../shared/scopes";
@@ -13,17 +13,6 @@ export interface ProvisionedTenant {
   readonly key_id: string;
   /** Shown once; only its Argon2id hash is stored. */
   readonly api_key: string;
-}
-
-export interface CredentialRecord {
-  readonly id: string;
-  readonly tenant_id: string;
-  readonly kind: "api_key" | "widget_token";
-  readonly scopes: string[];
-  readonly secret_hash: string;
-  readonly customer_id: string | null;
-  readonly expires_at: string | null;
-  readonly revoked_at: string | null;
 }
 
 export class TenantService {
