@@ -204,6 +204,8 @@ export async function startTopology(
   const onOutput = options.onOutput;
   const mf = new Miniflare({
     ...base,
+    // Miniflare's own line per request and hop would double the workers' structured access log.
+    logRequests: false,
     ...(options.persistDir ? { resourcePersistencePath: resolve(options.persistDir) } : {}),
     ...(onOutput
       ? { handleStructuredLogs: (log: { message: string }) => onOutput(log.message) }
