@@ -15,18 +15,47 @@ export interface ProvisionedTenant {
   readonly api_key: string;
 }
 
+/**
+ * How long an isolate trusts that a tenant it has seen still exists. Tenants are never deleted;
+ * when termination arrives, this bounds how long a terminated tenant's requests still pass here.
+ */
+export const KNOWN_TENANTS_TTL_MS = 60_000;
+export const KNOWN_TENANTS_MAX_ENTRIES = 10_000;
+
 export class TenantService {
+  private readonly knownTenants = new Map<string, number>();
+
   constructor(
     private readonly db: Database,
     private readonly region: Region,
+    private readonly nowMs: () => number = Date.now,
   ) {}
 
+  /**
+   * Every API request asks this, so a tenant found in the store is remembered for a while in this
+   * isolate (bounded in entries and lifetime); a tenant not found is always asked again.
+   */
   async exists(tenantId: string): Promise<boolean> {
+    const knownUntilMs = this.knownTenants.get(tenantId);
+    if (knownUntilMs !== undefined && knownUntilMs > this.nowMs()) return true;
+
     const [row] = await this.db
       .select({ id: tenants.id })
       .from(tenants)
       .where(eq(tenants.id, tenantId));
-    return row !== undefined && row.id === tenantId;
+    const found = row !== undefined && row.id === tenantId;
+
+    if (found) this.remember(tenantId);
+    return found;
+  }
+
+  private remember(tenantId: string): void {
+    this.knownTenants.delete(tenantId);
+    if (this.knownTenants.size >= KNOWN_TENANTS_MAX_ENTRIES) {
+      const oldest = this.knownTenants.keys().next().value;
+      if (oldest !== undefined) this.knownTenants.delete(oldest);
+    }
+    this.knownTenants.set(tenantId, this.nowMs() + KNOWN_TENANTS_TTL_MS);
   }
 
   /**
